@@ -1,0 +1,19 @@
+"""llm-platform: composition only — config, substrate, bootstrap, exports. No resource logic here."""
+
+import pulumi
+
+from stacks import loader
+from substrate.adapters import build_substrate
+
+# Validated once, before any resource is registered: bad config stops here with a message, not a trace.
+config = loader.from_runtime()
+
+substrate = build_substrate(config)
+
+# The bootstrap (Argo CD + cluster Secret + layer roots) takes `substrate.access` and `substrate.contract`.
+
+pulumi.export("cloud", config.cloud)
+pulumi.export("profile", config.profile)
+pulumi.export("contractSchemaVersion", substrate.contract.schema_version)
+pulumi.export("contract", substrate.contract.resolved())
+pulumi.export("kubeconfig", substrate.access.kubeconfig)

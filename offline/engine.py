@@ -1,0 +1,145 @@
+"""Runs the real program under Pulumi's mock engine and records every registration.
+
+No CLI, no plugins, no credentials, no network. The mocks echo inputs and fill in the outputs a real
+provider would compute (ids, emails, endpoints) deterministically, so two renders are identical and the
+contract resolves to readable values. The monitor records each registration's options (parent,
+dependencies, protect, ignoreChanges, timeouts), which is what the tests and `make plan` read.
+"""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from offline.computed import computed_outputs, invoke_result
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROGRAM = PROJECT_DIR / "__main__.py"
+SECRET_SIG = rpc._special_sig_key
+SECRET_VALUE = rpc._special_secret_sig
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    protect: bool
+    ignore_changes: list[str]
+    delete_timeout: str
+    provider: str
+    inputs: dict[str, Any]
+
+
+@dataclass
+class Rendering:
+    stack: str
+    resources: list[Registration] = field(default_factory=list)
+    invokes: list[str] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> Registration:
+        found = self.of_type(type_)
+        if len(found) != 1:
+            raise AssertionError(f"expected exactly one {type_}, found {len(found)}")
+        return found[0]
+
+    def by_urn(self) -> dict[str, Registration]:
+        return {r.urn: r for r in self.resources}
+
+    def ancestors(self, reg: Registration) -> list[Registration]:
+        index, out = self.by_urn(), []
+        while reg.parent in index:
+            reg = index[reg.parent]
+            out.append(reg)
+        return out
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    def __init__(self, rendering: Rendering) -> None:
+        self.rendering = rendering
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        state = {**args.inputs, **computed_outputs(args.typ, args.name, args.inputs)}
+        return state.pop("__id", f"{args.name}-id"), state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        self.rendering.invokes.append(args.token)
+        return invoke_result(args.token, args.args)
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    def __init__(self, mocks_: RecordingMocks) -> None:
+        super().__init__(mocks_)
+        self.rendering = mocks_.rendering
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        inputs = rpc.deserialize_properties(request.object)
+        self.rendering.resources.append(
+            Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent,
+                dependencies=sorted(set(request.dependencies)),
+                property_dependencies={k: sorted(v.urns) for k, v in request.propertyDependencies.items()},
+                protect=bool(request.protect),
+                ignore_changes=list(request.ignoreChanges),
+                delete_timeout=request.customTimeouts.delete if request.HasField("customTimeouts") else "",
+                provider=request.provider,
+                inputs=inputs,
+            )
+        )
+        return response
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SECRET_SIG) == SECRET_VALUE
+
+
+def render(raw_config: Mapping[str, Any], stack: str, project: str = "llm-platform") -> Rendering:
+    """Run `__main__.py` once for `stack` with `raw_config` (un-namespaced keys) and record it."""
+    from stacks.loader import runtime_config
+
+    rendering = Rendering(stack=stack)
+    mocks_ = RecordingMocks(rendering)
+    settings.reset_options(project=project, stack=stack, preview=False)
+    set_all_config(runtime_config(raw_config))
+    mocks.set_mocks(mocks_, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks_))
+    root = settings.get_root_resource()
+
+    def program() -> None:
+        runpy.run_path(str(PROGRAM), run_name="__main__")
+
+    _sync_await(run_pulumi_func(program))
+    exported = getattr(root, "outputs", {}) or {}
+    rendering.outputs = {k: _resolve(v) for k, v in exported.items()}
+    return rendering
+
+
+def _resolve(value: Any) -> Any:
+    output = pulumi.Output.from_input(value)
+    resolved = _sync_await(output.future())
+    if _sync_await(output.is_secret()):
+        return {SECRET_SIG: SECRET_VALUE, "value": resolved}
+    return resolved

@@ -1,0 +1,1 @@
+"""Stack files (`Pulumi.<cloud>-<profile>.yaml`) and the schema every one of them is validated against."""

@@ -1,0 +1,1 @@
+"""The cloud substrate: everything Pulumi owns, behind one interface (cluster access + contract)."""

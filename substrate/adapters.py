@@ -1,0 +1,28 @@
+"""Picks the adapter for `cloud`. Adapters are imported lazily: a GKE stack never loads the AWS SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+from stacks.loader import ConfigError
+from stacks.schema import StackConfig
+from substrate.interface import Substrate
+
+
+def _gcp(name: str, config: StackConfig) -> Substrate:
+    from substrate.gcp.adapter import GkeSubstrate
+
+    return GkeSubstrate(name, config)
+
+
+ADAPTERS: dict[str, Callable[[str, StackConfig], Substrate]] = {"gcp": _gcp}
+
+
+def build_substrate(config: StackConfig) -> Substrate:
+    adapter = ADAPTERS.get(config.cloud)
+    if adapter is None:
+        raise ConfigError(
+            f"cloud: the '{config.cloud}' adapter is not part of this release; available: {', '.join(ADAPTERS)}"
+        )
+    return adapter("substrate", config)

@@ -1,0 +1,1 @@
+"""The GKE adapter, one concern per file; `adapter.GkeSubstrate` composes them."""

@@ -1,0 +1,213 @@
+"""`cloud: gcp` — the GKE substrate, composed from its concerns, presenting cluster access + contract."""
+
+from __future__ import annotations
+
+import re
+
+import pulumi
+import pulumi_gcp as gcp
+import pulumi_kubernetes as k8s
+
+from stacks.schema import StackConfig
+from substrate.component import Component
+from substrate.contract import (
+    ClusterFacts,
+    ColdStartFacts,
+    DnsFacts,
+    GpuFacts,
+    RegistryFacts,
+    SecretsFacts,
+    SubstrateContract,
+)
+from substrate.gcp.apis import ProjectApis
+from substrate.gcp.cluster import AuthorizedNetwork, ClusterArgs, GkeCluster
+from substrate.gcp.dns import DnsArgs, DnsZone
+from substrate.gcp.encryption import EncryptionArgs, SecretsEncryptionKey
+from substrate.gcp.gpu import GpuPools, GpuPoolsArgs
+from substrate.gcp.identity import KeylessIdentity, NodeIdentity, NodeIdentityArgs, WorkloadIdentityArgs
+from substrate.gcp.network import Network, NetworkArgs
+from substrate.gcp.registry import ModelRegistry, RegistryArgs
+from substrate.gcp.secrets import SecretContainers, SecretsArgs
+from substrate.gcp.storage import storage_facts
+from substrate.gcp.system_pool import SystemPool, SystemPoolArgs
+from substrate.interface import ClusterAccess
+from substrate.kubeconfig import exec_kubeconfig
+
+ESO = ("external-secrets", "external-secrets")  # namespace, service account of the ESO chart
+EXTERNAL_DNS = ("external-dns", "external-dns")
+MODEL_REPOSITORY = "models"
+
+
+def _label(value: str) -> str:
+    return re.sub(r"[^a-z0-9_-]", "-", value.lower())[:63]
+
+
+class GkeSubstrate(Component):
+    def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-platform:substrate:Gke", name, opts)
+        assert config.gcp is not None  # guaranteed by the schema for cloud: gcp
+        g, cluster_name, protect = config.gcp, config.cluster.name, config.protect
+        labels = {"managed-by": "llm-platform", "stack": _label(pulumi.get_stack()), "cluster": cluster_name}
+
+        # An explicit provider: the stack never depends on whatever gcloud happens to be configured for.
+        provider = gcp.Provider(
+            f"{name}-gcp",
+            project=g.project,
+            region=g.region,
+            default_labels=labels,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        scoped = pulumi.ResourceOptions(parent=self, providers=[provider])
+        apis = ProjectApis(f"{name}-apis", g.project, opts=scoped)
+        after_apis = pulumi.ResourceOptions.merge(scoped, pulumi.ResourceOptions(depends_on=apis.services))
+        project_number = gcp.organizations.get_project_output(
+            project_id=g.project, opts=pulumi.InvokeOutputOptions(provider=provider, depends_on=apis.services)
+        ).number
+
+        network = Network(
+            f"{name}-network",
+            NetworkArgs(
+                project=g.project,
+                region=g.region,
+                cluster_name=cluster_name,
+                cidr=config.network.cidr,
+                pods_cidr=config.network.pods_cidr,
+                services_cidr=config.network.services_cidr,
+                master_cidr=config.network.master_cidr,
+            ),
+            opts=after_apis,
+        )
+        nodes = NodeIdentity(f"{name}-nodes", NodeIdentityArgs(g.project, cluster_name), opts=after_apis)
+        encryption = SecretsEncryptionKey(
+            f"{name}-encryption",
+            EncryptionArgs(g.project, project_number, g.region, cluster_name, protect),
+            opts=after_apis,
+        )
+        cluster = GkeCluster(
+            f"{name}-cluster",
+            ClusterArgs(
+                project=g.project,
+                region=g.region,
+                name=cluster_name,
+                release_channel=config.cluster.release_channel,
+                network=network.vpc.id,
+                subnetwork=network.subnet.id,
+                master_cidr=config.network.master_cidr,
+                private_endpoint=config.cluster.control_plane.private_endpoint,
+                authorized_networks=[
+                    AuthorizedNetwork(n.cidr, n.name) for n in config.cluster.control_plane.authorized_networks
+                ],
+                kms_key=encryption.key.id,
+                node_service_account=nodes.email,
+                deletion_protection=config.deletion_protection,
+                protect=protect,
+                image_streaming=config.cold_start.image_streaming,
+                zones=g.zones,
+                labels=labels,
+                after=[encryption.agent_grant, *nodes.grants],
+            ),
+            opts=after_apis,
+        )
+        gke = cluster.cluster
+        system = SystemPool(
+            f"{name}-system",
+            SystemPoolArgs(g.project, g.region, gke.id, g.system_machine_type, nodes.email, g.zones),
+            opts=scoped,
+        )
+        gpus = GpuPools(
+            f"{name}-gpu",
+            GpuPoolsArgs(
+                project=g.project,
+                region=g.region,
+                cluster=gke.id,
+                service_account=nodes.email,
+                pools=config.gpu.pools,
+                driver_version=config.gpu.driver_version,
+                image_streaming=config.cold_start.image_streaming,
+                machine_overrides=g.machine_types,
+                sharing=config.gpu.sharing,
+                secondary_boot_disk_image=config.cold_start.secondary_boot_disk_image,
+                zones=g.zones,
+            ),
+            opts=scoped,
+        )
+        registry = ModelRegistry(
+            f"{name}-registry",
+            RegistryArgs(g.project, g.region, MODEL_REPOSITORY, nodes.account.member, protect),
+            opts=after_apis,
+        )
+        eso = KeylessIdentity(
+            f"{name}-eso",
+            WorkloadIdentityArgs(g.project, cluster_name, "eso", *ESO, cluster=gke),
+            opts=after_apis,
+        )
+        SecretContainers(
+            f"{name}-secrets",
+            SecretsArgs(g.project, cluster_name, config.secrets, eso.account.member, protect),
+            opts=after_apis,
+        )
+        external_dns = KeylessIdentity(
+            f"{name}-external-dns",
+            WorkloadIdentityArgs(g.project, cluster_name, "dns", *EXTERNAL_DNS, cluster=gke),
+            opts=after_apis,
+        )
+        dns = DnsZone(
+            f"{name}-dns",
+            DnsArgs(
+                project=g.project,
+                domain=config.dns.domain,
+                zone_name=config.dns.zone,
+                create_zone=config.dns.create_zone,
+                editor=external_dns.account.member,
+                protect=protect,
+            ),
+            opts=after_apis,
+        )
+
+        kubeconfig = exec_kubeconfig(
+            cluster=cluster_name,
+            endpoint=cluster.endpoint,
+            ca_data=cluster.ca_certificate,
+            command="gke-gcloud-auth-plugin",
+            install_hint="Install it with: gcloud components install gke-gcloud-auth-plugin",
+        )
+        k8s_provider = k8s.Provider(
+            f"{name}-k8s", kubeconfig=kubeconfig, opts=pulumi.ResourceOptions(parent=self, depends_on=[gke])
+        )
+        self.access = ClusterAccess(provider=k8s_provider, kubeconfig=kubeconfig, workers=[system.pool, *gpus.pools])
+        storage = storage_facts()
+        self.contract = SubstrateContract(
+            cluster=ClusterFacts(cloud="gcp", region=g.region, name=cluster_name, account=g.project),
+            gpu=GpuFacts(
+                stack="managed",
+                driver_owner="gke",
+                pools=tuple(p.name for p in config.gpu.pools),
+                accelerators=tuple(sorted({p.accelerator for p in config.gpu.pools})),
+                time_sharing=config.gpu.sharing is not None,
+                scale_from_zero="cluster-autoscaler",
+            ),
+            secrets=SecretsFacts(
+                backend="gcp-secret-manager",
+                location=g.project,
+                prefix="",
+                names=tuple(s.name for s in config.secrets),
+                identity=eso.identity,
+            ),
+            dns=DnsFacts(
+                provider="google",
+                domain=config.dns.domain,
+                zone_id=dns.zone_name,
+                policy="sync",
+                identity=external_dns.identity,
+            ),
+            storage=storage,
+            registry=RegistryFacts(url=registry.url),
+            cold_start=ColdStartFacts(
+                image_streaming=config.cold_start.image_streaming,
+                preloaded_images=config.cold_start.secondary_boot_disk_image is not None,
+                model_cache_class=storage.model_cache.name,
+                warm_pool_min_nodes=sum(p.min_nodes for p in config.gpu.pools),
+            ),
+        )
+        self.name_servers = dns.name_servers
+        self.register_outputs({"cluster": gke.name, "contract": self.contract.resolved()})

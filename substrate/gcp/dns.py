@@ -1,0 +1,54 @@
+"""The Cloud DNS zone for `dns.domain` (created, or an existing one looked up) and external-dns' grant.
+
+external-dns may change records in this zone only: the grant is on the zone, not the project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from substrate.component import Component
+
+
+@dataclass
+class DnsArgs:
+    project: str
+    domain: str
+    zone_name: str
+    create_zone: bool
+    editor: pulumi.Input[str]  # IAM member of the external-dns identity
+    protect: bool
+
+
+class DnsZone(Component):
+    def __init__(self, name: str, args: DnsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-platform:gcp:DnsZone", name, opts)
+        if args.create_zone:
+            zone = gcp.dns.ManagedZone(
+                f"{name}-zone",
+                project=args.project,
+                name=args.zone_name,
+                dns_name=f"{args.domain}.",
+                description="llm-platform: records managed by external-dns",
+                visibility="public",
+                dnssec_config=gcp.dns.ManagedZoneDnssecConfigArgs(state="on"),
+                opts=self.child(protect=args.protect),
+            )
+            self.zone_name: pulumi.Output[str] = zone.name
+            self.name_servers: pulumi.Output[list[str]] = zone.name_servers
+        else:
+            existing = gcp.dns.get_managed_zone_output(project=args.project, name=args.zone_name)
+            self.zone_name = existing.name
+            self.name_servers = existing.name_servers
+        self.editor_grant = gcp.dns.DnsManagedZoneIamMember(
+            f"{name}-external-dns",
+            project=args.project,
+            managed_zone=self.zone_name,
+            role="roles/dns.admin",
+            member=args.editor,
+            opts=self.child(),
+        )
+        self.register_outputs({"zone": self.zone_name, "nameServers": self.name_servers})

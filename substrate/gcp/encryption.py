@@ -1,0 +1,56 @@
+"""Application-layer secrets encryption: a Cloud KMS key for etcd, usable by the GKE service agent only.
+
+A KMS key ring can never be deleted and its name never reused, so the ring carries a suffix unique to
+the Pulumi project and stack; the key rotates every 90 days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from substrate.component import Component
+from substrate.naming import bounded, stack_suffix
+
+ROTATION_PERIOD = "7776000s"  # 90 days
+
+
+@dataclass
+class EncryptionArgs:
+    project: str
+    project_number: pulumi.Input[str]
+    region: str
+    cluster_name: str
+    protect: bool
+
+
+class SecretsEncryptionKey(Component):
+    def __init__(self, name: str, args: EncryptionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-platform:gcp:SecretsEncryptionKey", name, opts)
+        self.key_ring = gcp.kms.KeyRing(
+            f"{name}-keyring",
+            project=args.project,
+            name=bounded(args.cluster_name, stack_suffix(), limit=63),
+            location=args.region,
+            opts=self.child(protect=args.protect),
+        )
+        self.key = gcp.kms.CryptoKey(
+            f"{name}-key",
+            name="etcd-secrets",
+            key_ring=self.key_ring.id,
+            purpose="ENCRYPT_DECRYPT",
+            rotation_period=ROTATION_PERIOD,
+            opts=self.child(protect=args.protect),
+        )
+        self.agent_grant = gcp.kms.CryptoKeyIAMMember(
+            f"{name}-gke-agent",
+            crypto_key_id=self.key.id,
+            role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+            member=pulumi.Output.concat(
+                "serviceAccount:service-", args.project_number, "@container-engine-robot.iam.gserviceaccount.com"
+            ),
+            opts=self.child(),
+        )
+        self.register_outputs({"key": self.key.id})

@@ -1,0 +1,112 @@
+"""GPU node pools with GKE-managed NVIDIA drivers, scaled by the cluster autoscaler down to minNodes.
+
+GKE installs the driver (`gpu_driver_version`), so the contract says GPU stack `managed` with the driver
+owned by GKE, and the seed installs no GPU operator. GKE adds the `nvidia.com/gpu=present:NoSchedule`
+taint to GPU pools by itself; it is declared here too, or every `pulumi up` would show a diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from stacks.accelerators import accelerator
+from stacks.schema import GpuPool, GpuSharing
+from substrate.component import Component
+from substrate.contract import ACCELERATOR_LABEL, GPU_TAINT_KEY, GPU_TAINT_VALUE, POOL_LABEL
+from substrate.gcp.nodes import autoscaled_pool_options, hardened_node_config
+
+IMAGE_CACHE_MODE = "CONTAINER_IMAGE_CACHE"
+
+
+@dataclass
+class GpuPoolsArgs:
+    project: str
+    region: str
+    cluster: pulumi.Input[str]
+    service_account: pulumi.Input[str]
+    pools: Sequence[GpuPool]
+    driver_version: str
+    image_streaming: bool
+    machine_overrides: dict[str, str] = field(default_factory=dict)
+    sharing: GpuSharing | None = None
+    secondary_boot_disk_image: str | None = None
+    zones: Sequence[str] | None = None
+
+
+def machine_type(pool: GpuPool, overrides: dict[str, str]) -> str:
+    """The override from `gcp.machineTypes`, else the accelerator's default machine for the count."""
+    return overrides.get(pool.name) or accelerator(pool.accelerator).gke_machines[pool.accelerators_per_node]
+
+
+class GpuPools(Component):
+    def __init__(self, name: str, args: GpuPoolsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-platform:gcp:GpuPools", name, opts)
+        self.pools = [self._pool(name, args, pool) for pool in args.pools]
+        self.register_outputs({"pools": [p.name for p in self.pools]})
+
+    def _pool(self, name: str, args: GpuPoolsArgs, pool: GpuPool) -> gcp.container.NodePool:
+        gpu = accelerator(pool.accelerator)
+        sharing = (
+            gcp.container.NodePoolNodeConfigGuestAcceleratorGpuSharingConfigArgs(
+                gpu_sharing_strategy=args.sharing.strategy,
+                max_shared_clients_per_gpu=args.sharing.max_shared_clients_per_gpu,
+            )
+            if args.sharing
+            else None
+        )
+        boot_disks = (
+            [
+                gcp.container.NodePoolNodeConfigSecondaryBootDiskArgs(
+                    disk_image=args.secondary_boot_disk_image, mode=IMAGE_CACHE_MODE
+                )
+            ]
+            if args.secondary_boot_disk_image
+            else None
+        )
+        return gcp.container.NodePool(
+            f"{name}-{pool.name}",
+            project=args.project,
+            name=pool.name,
+            location=args.region,
+            cluster=args.cluster,
+            node_locations=list(args.zones) if args.zones else None,
+            initial_node_count=pool.min_nodes,
+            autoscaling=gcp.container.NodePoolAutoscalingArgs(
+                total_min_node_count=pool.min_nodes,
+                total_max_node_count=pool.max_nodes,
+                # ANY: take capacity in whichever zone has it; GPUs are scarce and spot is preemptible.
+                location_policy="ANY",
+            ),
+            management=gcp.container.NodePoolManagementArgs(auto_repair=True, auto_upgrade=True),
+            upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(max_surge=1, max_unavailable=0),
+            node_config=hardened_node_config(
+                args.service_account,
+                machine_type=machine_type(pool, args.machine_overrides),
+                disk_size_gb=pool.disk_size_gb,
+                disk_type="pd-ssd",
+                spot=pool.spot,
+                guest_accelerators=[
+                    gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
+                        type=gpu.gke_type,
+                        count=pool.accelerators_per_node,
+                        gpu_driver_installation_config=gcp.container.NodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfigArgs(
+                            gpu_driver_version=args.driver_version
+                        ),
+                        gpu_sharing_config=sharing,
+                    )
+                ],
+                labels={POOL_LABEL: pool.name, ACCELERATOR_LABEL: pool.accelerator},
+                taints=[
+                    gcp.container.NodePoolNodeConfigTaintArgs(
+                        key=GPU_TAINT_KEY, value=GPU_TAINT_VALUE, effect="NO_SCHEDULE"
+                    )
+                ],
+                gcfs_config=gcp.container.NodePoolNodeConfigGcfsConfigArgs(enabled=args.image_streaming),
+                secondary_boot_disks=boot_disks,
+            ),
+            opts=self.child(**autoscaled_pool_options()),
+        )
