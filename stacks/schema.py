@@ -20,7 +20,7 @@ Profile = Literal["serving", "llm-gateway", "full"]
 Environment = Literal["dev", "prod"]
 
 # The argo-cd Helm chart this release is tested with (argoproj/argo-helm); exact versions only.
-DEFAULT_ARGOCD_CHART_VERSION = "9.1.4"
+DEFAULT_ARGOCD_CHART_VERSION = "9.1.0"
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 NAME = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 

@@ -46,13 +46,23 @@ class GpuFacts:
     pools: tuple[str, ...]
     accelerators: tuple[str, ...]
     time_sharing: bool
-    # What adds GPU nodes from zero: GKE's cluster autoscaler, Karpenter, or nothing (fixed nodes).
-    scale_from_zero: Literal["cluster-autoscaler", "karpenter", "none"]
     taint_key: str = GPU_TAINT_KEY
     taint_value: str = GPU_TAINT_VALUE
     taint_effect: str = GPU_TAINT_EFFECT
     pool_label: str = POOL_LABEL
     accelerator_label: str = ACCELERATOR_LABEL
+
+
+@dataclass(frozen=True)
+class NodeAutoscalerFacts:
+    """What adds GPU nodes (from zero): GKE's cluster autoscaler, Karpenter (the seed installs it), or none."""
+
+    kind: Literal["cluster-autoscaler", "karpenter", "none"]
+    # Karpenter only (empty otherwise): where its controller runs and the cloud objects it uses.
+    namespace: str = ""
+    service_account: str = ""
+    node_role: pulumi.Input[str] = ""
+    interruption_queue: pulumi.Input[str] = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,7 @@ class ColdStartFacts:
 class SubstrateContract:
     cluster: ClusterFacts
     gpu: GpuFacts
+    node_autoscaler: NodeAutoscalerFacts
     secrets: SecretsFacts
     dns: DnsFacts
     storage: StorageFacts
@@ -168,7 +179,8 @@ def contract_keys() -> list[str]:
     """Every flat key of the contract schema (values are irrelevant: the shape is fixed by the types)."""
     sample = SubstrateContract(
         cluster=ClusterFacts("", "", "", ""),
-        gpu=GpuFacts("managed", "gke", (), (), False, "none"),
+        gpu=GpuFacts("managed", "gke", (), (), False),
+        node_autoscaler=NodeAutoscalerFacts("none"),
         secrets=SecretsFacts("kubernetes", "", "", (), WorkloadIdentity("", "", "", "")),
         dns=DnsFacts("none", "", "", "sync", WorkloadIdentity("", "", "", "")),
         storage=StorageFacts(*(StorageClass("", "", {}, "ReadWriteOnce") for _ in range(3))),

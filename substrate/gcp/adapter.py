@@ -15,6 +15,7 @@ from substrate.contract import (
     ColdStartFacts,
     DnsFacts,
     GpuFacts,
+    NodeAutoscalerFacts,
     RegistryFacts,
     SecretsFacts,
     SubstrateContract,
@@ -184,8 +185,8 @@ class GkeSubstrate(Component):
                 pools=tuple(p.name for p in config.gpu.pools),
                 accelerators=tuple(sorted({p.accelerator for p in config.gpu.pools})),
                 time_sharing=config.gpu.sharing is not None,
-                scale_from_zero="cluster-autoscaler",
             ),
+            node_autoscaler=NodeAutoscalerFacts(kind="cluster-autoscaler"),
             secrets=SecretsFacts(
                 backend="gcp-secret-manager",
                 location=g.project,

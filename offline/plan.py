@@ -1,0 +1,126 @@
+"""`make plan STACK=<name|path> [FORMAT=json]`: what `pulumi up` would register, offline.
+
+Runs the real program under the mock engine (offline/engine.py) and prints the resource tree grouped
+by boundary — substrate (cloud, Pulumi-owned) | bootstrap (the one Kubernetes-side component) — the
+contract that crosses it, and a summary. Bad config exits 2 with the message and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from typing import Any
+
+from offline.engine import Registration, Rendering, is_secret, render
+from stacks import loader
+
+BOUNDARIES = ("substrate", "bootstrap")
+SECRET_PLACEHOLDER = "[secret]"
+
+
+def boundary(rendering: Rendering, reg: Registration) -> str:
+    """The boundary a registration belongs to: that of its top-level component."""
+    top = ([reg, *rendering.ancestors(reg)])[-1]
+    module = top.type.split(":")[1] if top.type.count(":") >= 2 else ""
+    return module if module in BOUNDARIES else "outside"
+
+
+def redact(value: Any) -> Any:
+    if is_secret(value):
+        return SECRET_PLACEHOLDER
+    if isinstance(value, dict):
+        return {k: redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def to_json(rendering: Rendering) -> dict[str, Any]:
+    return {
+        "stack": rendering.stack,
+        "resources": [
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "boundary": boundary(rendering, r),
+                "parent": r.parent,
+                "dependencies": r.dependencies,
+                "protect": r.protect,
+                "inputs": redact(r.inputs),
+            }
+            for r in sorted(rendering.resources, key=lambda r: r.urn)
+        ],
+        "contract": rendering.outputs.get("contract", {}),
+    }
+
+
+def to_text(rendering: Rendering) -> str:
+    children: dict[str, list[Registration]] = {}
+    for r in rendering.resources:
+        children.setdefault(r.parent, []).append(r)
+    lines = [f"Stack {rendering.stack}: what `pulumi up` would register (offline, mock engine)", ""]
+
+    def walk(reg: Registration, depth: int) -> None:
+        flags = " [protect]" if reg.protect else ""
+        kind = "" if reg.custom else "  (component)"
+        lines.append(f"{'  ' * depth}{'- ' if depth else ''}{reg.name}  {reg.type}{flags}{kind}")
+        for child in sorted(children.get(reg.urn, []), key=lambda c: (c.custom, c.name)):
+            walk(child, depth + 1)
+
+    roots = sorted((r for r in rendering.resources if r.parent not in rendering.by_urn()), key=lambda r: r.urn)
+    counts: Counter[str] = Counter()
+    for name in (*BOUNDARIES, "outside"):
+        group = [r for r in roots if boundary(rendering, r) == name]
+        members = [r for r in rendering.resources if boundary(rendering, r) == name]
+        counts[name] = sum(1 for r in members if r.custom)
+        if not group and name == "outside":
+            continue
+        lines.append(f"== {name} ({counts[name]} resources) ==")
+        for root in group:
+            walk(root, 1)
+        if not group:
+            lines.append("  (nothing: added by the bootstrap component)")
+        lines.append("")
+
+    contract = rendering.outputs.get("contract", {})
+    lines.append(f"== contract (schema {contract.get('schema_version', '?')}): the only thing that crosses ==")
+    lines += [f"  {k} = {v}" for k, v in contract.items()]
+    lines.append("")
+    custom = [r for r in rendering.resources if r.custom]
+    lines.append("== summary ==")
+    lines.append(
+        f"  {len(custom)} resources, {len(rendering.resources) - len(custom)} components; "
+        f"{sum(r.protect for r in custom)} protected; "
+        + ", ".join(f"{counts[b]} {b}" for b in BOUNDARIES)
+    )
+    for type_, n in sorted(Counter(r.type for r in custom).items()):
+        lines.append(f"  {n:3d}  {type_}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
+    parser.add_argument("stack", help="stack name (gcp-full) or path to a stack file")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+    try:
+        path = loader.resolve_stack_file(args.stack)
+        raw = loader.read_stack_file(path)
+        loader.validate(raw)  # fail before the engine starts: nothing is registered
+        stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        rendering = render(raw, stack)
+    except loader.ConfigError as exc:
+        print(f"error: {args.stack}: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(to_json(rendering), indent=2, sort_keys=True, default=str))
+    else:
+        print(to_text(rendering))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
