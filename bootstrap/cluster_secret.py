@@ -52,7 +52,7 @@ def addon_flags(contract: Mapping[str, str], profile: str) -> dict[str, str]:
     return flags
 
 
-def labels(contract: Mapping[str, str], *, profile: str, environment: str) -> dict[str, str]:
+def secret_labels(contract: Mapping[str, str], *, profile: str, environment: str) -> dict[str, str]:
     out = {
         SECRET_TYPE_LABEL: "cluster",
         "cluster_name": contract["cluster_name"],
@@ -67,7 +67,9 @@ def labels(contract: Mapping[str, str], *, profile: str, environment: str) -> di
     return out
 
 
-def annotations(contract: Mapping[str, str], *, source: GitSource, profile: str, environment: str) -> dict[str, str]:
+def secret_annotations(
+    contract: Mapping[str, str], *, source: GitSource, profile: str, environment: str
+) -> dict[str, str]:
     bridge = {
         "addons_repo_url": source.repo_url,
         "addons_repo_revision": source.revision,
@@ -105,5 +107,7 @@ def annotation_keys_added_by_bootstrap() -> set[str]:
     keys: set[str] = set()
     for cloud in ("aws", "gcp", "existing"):
         contract = {**sample, "cluster_cloud": cloud}
-        keys |= set(annotations(contract, source=GitSource("u", "r", "p"), profile="full", environment="dev"))
+        keys |= set(
+            secret_annotations(contract, source=GitSource("u", "r", "p"), profile="full", environment="dev")
+        )
     return keys - set(sample) - {"cluster_cloud"}

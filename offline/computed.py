@@ -70,5 +70,9 @@ def invoke_result(token: str, args: dict[str, Any]) -> dict[str, Any]:
             "visibility": "public",
         }
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"accountId": MOCK_AWS_ACCOUNT, "arn": f"arn:aws:iam::{MOCK_AWS_ACCOUNT}:user/mock", "userId": "MOCK"}
+        return {
+            "accountId": MOCK_AWS_ACCOUNT,
+            "arn": f"arn:aws:iam::{MOCK_AWS_ACCOUNT}:user/mock",
+            "userId": "MOCK",
+        }
     raise NotImplementedError(f"offline plan has no mock answer for invoke {token}")

@@ -21,6 +21,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from offline.computed import computed_outputs, invoke_result
+from stacks.loader import runtime_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROGRAM = PROJECT_DIR / "__main__.py"
@@ -79,9 +80,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         state = {**args.inputs, **computed_outputs(args.typ, args.name, args.inputs)}
         return state.pop("__id", f"{args.name}-id"), state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         self.rendering.invokes.append(args.token)
-        return invoke_result(args.token, args.args)
+        return invoke_result(args.token, args.args), []
 
 
 class RecordingMonitor(mocks.MockMonitor):
@@ -117,21 +118,29 @@ def is_secret(value: Any) -> bool:
     return isinstance(value, dict) and value.get(SECRET_SIG) == SECRET_VALUE
 
 
-def render(raw_config: Mapping[str, Any], stack: str, project: str = "llm-platform") -> Rendering:
-    """Run `__main__.py` once for `stack` with `raw_config` (un-namespaced keys) and record it."""
-    from stacks.loader import runtime_config
+def render(
+    raw_config: Mapping[str, Any],
+    stack: str,
+    project: str = "llm-platform",
+    into: Rendering | None = None,
+    program: Path = PROGRAM,
+) -> Rendering:
+    """Run the program once for `stack` with `raw_config` (un-namespaced keys) and record it.
 
-    rendering = Rendering(stack=stack)
+    `into` receives the registrations as they happen, so a caller can inspect them even when the
+    program raises.
+    """
+    rendering = into if into is not None else Rendering(stack=stack)
     mocks_ = RecordingMocks(rendering)
     settings.reset_options(project=project, stack=stack, preview=False)
     set_all_config(runtime_config(raw_config))
     mocks.set_mocks(mocks_, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks_))
     root = settings.get_root_resource()
 
-    def program() -> None:
-        runpy.run_path(str(PROGRAM), run_name="__main__")
+    def run() -> None:
+        runpy.run_path(str(program), run_name="__main__")
 
-    _sync_await(run_pulumi_func(program))
+    _sync_await(run_pulumi_func(run))
     exported = getattr(root, "outputs", {}) or {}
     rendering.outputs = {k: _resolve(v) for k, v in exported.items()}
     return rendering

@@ -70,7 +70,9 @@ def to_text(rendering: Rendering) -> str:
         for child in sorted(children.get(reg.urn, []), key=lambda c: (c.custom, c.name)):
             walk(child, depth + 1)
 
-    roots = sorted((r for r in rendering.resources if r.parent not in rendering.by_urn()), key=lambda r: r.urn)
+    roots = sorted(
+        (r for r in rendering.resources if r.parent not in rendering.by_urn()), key=lambda r: r.urn
+    )
     counts: Counter[str] = Counter()
     for name in (*BOUNDARIES, "outside"):
         group = [r for r in roots if boundary(rendering, r) == name]
@@ -86,15 +88,16 @@ def to_text(rendering: Rendering) -> str:
         lines.append("")
 
     contract = rendering.outputs.get("contract", {})
-    lines.append(f"== contract (schema {contract.get('schema_version', '?')}): the only thing that crosses ==")
+    lines.append(
+        f"== contract (schema {contract.get('schema_version', '?')}): the only thing that crosses =="
+    )
     lines += [f"  {k} = {v}" for k, v in contract.items()]
     lines.append("")
     custom = [r for r in rendering.resources if r.custom]
     lines.append("== summary ==")
     lines.append(
         f"  {len(custom)} resources, {len(rendering.resources) - len(custom)} components; "
-        f"{sum(r.protect for r in custom)} protected; "
-        + ", ".join(f"{counts[b]} {b}" for b in BOUNDARIES)
+        f"{sum(r.protect for r in custom)} protected; " + ", ".join(f"{counts[b]} {b}" for b in BOUNDARIES)
     )
     for type_, n in sorted(Counter(r.type for r in custom).items()):
         lines.append(f"  {n:3d}  {type_}")

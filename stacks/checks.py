@@ -24,7 +24,9 @@ def cidr(value: str, *, allow_public: bool = True) -> str:
     except ValueError as exc:
         raise ValueError(f"'{value}' is not a valid CIDR block (e.g. 10.0.0.0/20): {exc}") from None
     if network.prefixlen == 0:
-        raise ValueError(f"'{value}' opens the range to the whole internet; name the networks that need access")
+        raise ValueError(
+            f"'{value}' opens the range to the whole internet; name the networks that need access"
+        )
     if not allow_public and not network.is_private:
         raise ValueError(f"'{value}' is not a private (RFC 1918) range")
     return str(network)
@@ -78,6 +80,6 @@ def overlapping(ranges: dict[str, str]) -> tuple[str, str] | None:
     keys = list(nets)
     for i, a in enumerate(keys):
         for b in keys[i + 1 :]:
-            if nets[a].overlaps(nets[b]):  # type: ignore[arg-type]
+            if nets[a].overlaps(nets[b]):
                 return a, b
     return None

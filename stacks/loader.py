@@ -84,7 +84,9 @@ def from_runtime() -> StackConfig:
         if key.startswith(prefix):
             raw[key[len(prefix) :]] = _decode(value)
         elif ":" in key and not key.startswith(("gcp:", "aws:", "kubernetes:", "pulumi:")):
-            raise ConfigError(f"invalid stack config:\n  - {key}: unknown namespace; keys live under '{prefix}'")
+            raise ConfigError(
+                f"invalid stack config:\n  - {key}: unknown namespace; keys live under '{prefix}'"
+            )
     return validate(raw)
 
 
@@ -101,7 +103,9 @@ def resolve_stack_file(stack: str) -> Path:
 
 
 def stack_names() -> list[str]:
-    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS_DIR.glob("Pulumi.*.yaml"))
+    return sorted(
+        p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS_DIR.glob("Pulumi.*.yaml")
+    )
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:
@@ -121,12 +125,15 @@ def read_stack_file(path: Path) -> dict[str, Any]:
         if namespace == PROJECT:
             raw[name] = value
         elif namespace not in ("gcp", "aws", "kubernetes", "pulumi"):
-            raise ConfigError(f"invalid stack config:\n  - {key}: unknown namespace; keys live under '{PROJECT}:'")
+            raise ConfigError(
+                f"invalid stack config:\n  - {key}: unknown namespace; keys live under '{PROJECT}:'"
+            )
     return raw
 
 
 def runtime_config(raw: Mapping[str, Any]) -> dict[str, str]:
     """Config as the Pulumi engine hands it to a program: namespaced keys, objects as JSON strings."""
     return {
-        f"{PROJECT}:{k}": v if isinstance(v, str) else json.dumps(v, separators=(",", ":")) for k, v in raw.items()
+        f"{PROJECT}:{k}": v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
+        for k, v in raw.items()
     }

@@ -37,7 +37,9 @@ class Model(BaseModel):
             allowed = {f.alias or n for n, f in cls.model_fields.items()}
             unknown = sorted(k for k in data if k not in allowed and k not in cls.model_fields)
             if unknown:
-                raise ValueError(f"unknown key '{unknown[0]}'; allowed keys here: {', '.join(sorted(allowed))}")
+                raise ValueError(
+                    f"unknown key '{unknown[0]}'; allowed keys here: {', '.join(sorted(allowed))}"
+                )
         return data
 
 
@@ -45,7 +47,7 @@ class AuthorizedNetwork(Model):
     cidr: str
     name: str = Field(min_length=1, max_length=64)
 
-    _cidr = field_validator("cidr")(lambda v: checks.cidr(v))
+    _cidr = field_validator("cidr")(checks.cidr)
 
 
 class ControlPlane(Model):
@@ -108,7 +110,9 @@ class ExistingBlock(Model):
     kubeconfig_context: str = Field(min_length=1)
     region: str = "on-prem"
     storage_class: str = "standard"
-    secrets_backend: Literal["vault", "kubernetes", "gcp-secret-manager", "aws-secrets-manager"] = "kubernetes"
+    secrets_backend: Literal["vault", "kubernetes", "gcp-secret-manager", "aws-secrets-manager"] = (
+        "kubernetes"
+    )
     dns_provider: Literal["none", "rfc2136", "cloudflare", "google", "aws"] = "none"
 
 
@@ -196,13 +200,16 @@ class Gpu(Model):
 class ColdStart(Model):
     image_streaming: bool = True
     secondary_boot_disk_image: str | None = Field(
-        default=None, pattern=r"^(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/)?global/images/[a-z]([-a-z0-9]*[a-z0-9])?$"
+        default=None,
+        pattern=r"^(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/)?global/images/[a-z]([-a-z0-9]*[a-z0-9])?$",
     )
 
     @model_validator(mode="after")
     def _needs_streaming(self) -> ColdStart:
         if self.secondary_boot_disk_image and not self.image_streaming:
-            raise ValueError("secondaryBootDiskImage needs imageStreaming: true (GKE requires image streaming)")
+            raise ValueError(
+                "secondaryBootDiskImage needs imageStreaming: true (GKE requires image streaming)"
+            )
         return self
 
 
@@ -211,7 +218,7 @@ class Dns(Model):
     create_zone: bool = True
     zone_name: str | None = Field(default=None, max_length=63, pattern=NAME)
 
-    _domain = field_validator("domain")(lambda v: checks.domain(v))
+    _domain = field_validator("domain")(checks.domain)
 
     @property
     def zone(self) -> str:
@@ -223,7 +230,7 @@ class SecretRef(Model):
     name: str = Field(pattern=r"^[a-zA-Z][a-zA-Z0-9_-]{0,127}$")
     owner: str = Field(pattern=r"^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$")
 
-    _no_value = model_validator(mode="before")(lambda data: checks.secret_entry(data))
+    _no_value = model_validator(mode="before")(checks.secret_entry)
 
 
 class GitOps(Model):
@@ -231,7 +238,7 @@ class GitOps(Model):
     revision: str = Field(default="main", min_length=1)
     path: str = Field(default="seeds", pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
-    _url = field_validator("repo_url")(lambda v: checks.repo_url(v))
+    _url = field_validator("repo_url")(checks.repo_url)
 
 
 class ArgoCd(Model):
@@ -241,7 +248,9 @@ class ArgoCd(Model):
     @classmethod
     def _exact(cls, v: str) -> str:
         if not SEMVER.match(v):
-            raise ValueError(f"'{v}' is not an exact chart version (e.g. {DEFAULT_ARGOCD_CHART_VERSION}); no ranges")
+            raise ValueError(
+                f"'{v}' is not an exact chart version (e.g. {DEFAULT_ARGOCD_CHART_VERSION}); no ranges"
+            )
         return v
 
 

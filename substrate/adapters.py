@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-
 from stacks.loader import ConfigError
 from stacks.schema import StackConfig
 from substrate.interface import Substrate
 
 
 def _gcp(name: str, config: StackConfig) -> Substrate:
-    from substrate.gcp.adapter import GkeSubstrate
+    from substrate.gcp.adapter import GkeSubstrate  # noqa: PLC0415 (lazy: no unused cloud SDK loads)
 
     return GkeSubstrate(name, config)
 
@@ -23,6 +22,7 @@ def build_substrate(config: StackConfig) -> Substrate:
     adapter = ADAPTERS.get(config.cloud)
     if adapter is None:
         raise ConfigError(
-            f"cloud: the '{config.cloud}' adapter is not part of this release; available: {', '.join(ADAPTERS)}"
+            f"cloud: the '{config.cloud}' adapter is not part of this release; "
+            f"available: {', '.join(ADAPTERS)}"
         )
     return adapter("substrate", config)

@@ -16,7 +16,10 @@ class Component(pulumi.ComponentResource):
     def __init__(self, type_token: str, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token, name, None, opts)
         after = opts.depends_on if opts is not None else None
-        self._after: list[pulumi.Resource] = list(after) if isinstance(after, Sequence) else []
+        # Only concrete resources are carried down; callers pass lists of resources.
+        self._after: list[pulumi.Resource] = (
+            [r for r in after if isinstance(r, pulumi.Resource)] if isinstance(after, Sequence) else []
+        )
 
     def child(self, depends_on: Sequence[pulumi.Resource] = (), **kwargs: Any) -> pulumi.ResourceOptions:
         """Options for a child resource: parent=self, plus this component's dependencies."""

@@ -55,7 +55,7 @@ class GpuFacts:
 
 @dataclass(frozen=True)
 class NodeAutoscalerFacts:
-    """What adds GPU nodes (from zero): GKE's cluster autoscaler, Karpenter (the seed installs it), or none."""
+    """What adds GPU nodes from zero: GKE's cluster autoscaler, Karpenter (the seed installs it), or none."""
 
     kind: Literal["cluster-autoscaler", "karpenter", "none"]
     # Karpenter only (empty otherwise): where its controller runs and the cloud objects it uses.
@@ -126,7 +126,7 @@ class ColdStartFacts:
     image_streaming: bool
     preloaded_images: bool
     model_cache_class: str
-    # Runtime warm-up is the seed's (readiness gates, min replicas); the substrate reports it for completeness.
+    # Runtime warm-up is the seed's lever (readiness gates, min replicas); nodes kept warm are reported here.
     warm_pool_min_nodes: int
 
 

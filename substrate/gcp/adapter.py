@@ -96,7 +96,8 @@ class GkeSubstrate(Component):
                 master_cidr=config.network.master_cidr,
                 private_endpoint=config.cluster.control_plane.private_endpoint,
                 authorized_networks=[
-                    AuthorizedNetwork(n.cidr, n.name) for n in config.cluster.control_plane.authorized_networks
+                    AuthorizedNetwork(n.cidr, n.name)
+                    for n in config.cluster.control_plane.authorized_networks
                 ],
                 kms_key=encryption.key.id,
                 node_service_account=nodes.email,
@@ -175,7 +176,9 @@ class GkeSubstrate(Component):
         k8s_provider = k8s.Provider(
             f"{name}-k8s", kubeconfig=kubeconfig, opts=pulumi.ResourceOptions(parent=self, depends_on=[gke])
         )
-        self.access = ClusterAccess(provider=k8s_provider, kubeconfig=kubeconfig, workers=[system.pool, *gpus.pools])
+        self.access = ClusterAccess(
+            provider=k8s_provider, kubeconfig=kubeconfig, workers=[system.pool, *gpus.pools]
+        )
         storage = storage_facts()
         self.contract = SubstrateContract(
             cluster=ClusterFacts(cloud="gcp", region=g.region, name=cluster_name, account=g.project),

@@ -14,7 +14,7 @@ import pulumi_gcp as gcp
 
 from substrate.component import Component
 from substrate.gcp.network import PODS_RANGE, SERVICES_RANGE
-from substrate.gcp.nodes import hardened_node_config
+from substrate.gcp.nodes import default_pool_config
 
 
 @dataclass
@@ -61,7 +61,7 @@ class GkeCluster(Component):
             # The default pool is created and deleted at once; it still runs hardened for those minutes.
             remove_default_node_pool=True,
             initial_node_count=1,
-            node_config=hardened_node_config(args.node_service_account),
+            node_config=default_pool_config(args.node_service_account),
             network=args.network,
             subnetwork=args.subnetwork,
             networking_mode="VPC_NATIVE",
@@ -101,7 +101,9 @@ class GkeCluster(Component):
                 gce_persistent_disk_csi_driver_config=gcp.container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs(
                     enabled=True
                 ),
-                gcs_fuse_csi_driver_config=gcp.container.ClusterAddonsConfigGcsFuseCsiDriverConfigArgs(enabled=True),
+                gcs_fuse_csi_driver_config=gcp.container.ClusterAddonsConfigGcsFuseCsiDriverConfigArgs(
+                    enabled=True
+                ),
                 http_load_balancing=gcp.container.ClusterAddonsConfigHttpLoadBalancingArgs(disabled=False),
                 horizontal_pod_autoscaling=gcp.container.ClusterAddonsConfigHorizontalPodAutoscalingArgs(
                     disabled=False
@@ -116,7 +118,13 @@ class GkeCluster(Component):
                 )
             ),
             logging_config=gcp.container.ClusterLoggingConfigArgs(
-                enable_components=["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]
+                enable_components=[
+                    "SYSTEM_COMPONENTS",
+                    "APISERVER",
+                    "CONTROLLER_MANAGER",
+                    "SCHEDULER",
+                    "WORKLOADS",
+                ]
             ),
             monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
                 enable_components=["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"],
@@ -140,7 +148,9 @@ class GkeCluster(Component):
                 ignore_changes=["nodeConfig", "initialNodeCount"],
             ),
         )
-        private = self.cluster.private_cluster_config.apply(lambda c: (c.private_endpoint if c else None) or "")
+        private = self.cluster.private_cluster_config.apply(
+            lambda c: (c.private_endpoint if c else None) or ""
+        )
         self.endpoint: pulumi.Output[str] = (
             private if args.private_endpoint else self.cluster.endpoint.apply(lambda e: e or "")
         )

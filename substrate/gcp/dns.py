@@ -5,6 +5,7 @@ external-dns may change records in this zone only: the grant is on the zone, not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -38,7 +39,7 @@ class DnsZone(Component):
                 opts=self.child(protect=args.protect),
             )
             self.zone_name: pulumi.Output[str] = zone.name
-            self.name_servers: pulumi.Output[list[str]] = zone.name_servers
+            self.name_servers: pulumi.Output[Sequence[str]] = zone.name_servers
         else:
             existing = gcp.dns.get_managed_zone_output(project=args.project, name=args.zone_name)
             self.zone_name = existing.name

@@ -49,7 +49,9 @@ class SecretsEncryptionKey(Component):
             crypto_key_id=self.key.id,
             role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
             member=pulumi.Output.concat(
-                "serviceAccount:service-", args.project_number, "@container-engine-robot.iam.gserviceaccount.com"
+                "serviceAccount:service-",
+                args.project_number,
+                "@container-engine-robot.iam.gserviceaccount.com",
             ),
             opts=self.child(),
         )

@@ -66,7 +66,9 @@ class WorkloadIdentityArgs:
 class KeylessIdentity(Component):
     """A GSA that exactly one Kubernetes service account may act as (roles/iam.workloadIdentityUser)."""
 
-    def __init__(self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("llm-platform:gcp:KeylessIdentity", name, opts)
         self.account = gcp.serviceaccount.Account(
             f"{name}-sa",

@@ -14,7 +14,9 @@ import pulumi_gcp as gcp
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
-def hardened_node_config(service_account: pulumi.Input[str], **pool: Any) -> gcp.container.NodePoolNodeConfigArgs:
+def hardened_node_config(
+    service_account: pulumi.Input[str], **pool: Any
+) -> gcp.container.NodePoolNodeConfigArgs:
     return gcp.container.NodePoolNodeConfigArgs(
         service_account=service_account,
         # Access is governed by IAM on the dedicated service account, not by legacy scopes.
@@ -23,9 +25,27 @@ def hardened_node_config(service_account: pulumi.Input[str], **pool: Any) -> gcp
         shielded_instance_config=gcp.container.NodePoolNodeConfigShieldedInstanceConfigArgs(
             enable_secure_boot=True, enable_integrity_monitoring=True
         ),
-        workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA"),
+        workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(
+            mode="GKE_METADATA"
+        ),
         metadata={"disable-legacy-endpoints": "true"},
         **pool,
+    )
+
+
+def default_pool_config(service_account: pulumi.Input[str]) -> gcp.container.ClusterNodeConfigArgs:
+    """The cluster's throwaway default pool: removed at creation, hardened for the minutes it lives."""
+    return gcp.container.ClusterNodeConfigArgs(
+        service_account=service_account,
+        oauth_scopes=[CLOUD_PLATFORM_SCOPE],
+        image_type="COS_CONTAINERD",
+        shielded_instance_config=gcp.container.ClusterNodeConfigShieldedInstanceConfigArgs(
+            enable_secure_boot=True, enable_integrity_monitoring=True
+        ),
+        workload_metadata_config=gcp.container.ClusterNodeConfigWorkloadMetadataConfigArgs(
+            mode="GKE_METADATA"
+        ),
+        metadata={"disable-legacy-endpoints": "true"},
     )
 
 

@@ -1,0 +1,256 @@
+"""The stack-config contract: every bad value is refused before any resource exists, naming the key.
+
+Each case starts from a valid shipped stack, breaks one thing, and asserts the exact key path and the
+phrase that says what is allowed. A case is also rendered through the real program to prove that the
+error surfaces as a ConfigError (no traceback) with nothing registered.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from offline.engine import Rendering, render
+from stacks import loader
+from tests.conftest import stack_raw
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(path: str, value: Any) -> Mutation:
+    def mutate(raw: dict[str, Any]) -> None:
+        node: Any = raw
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if part.isdigit() else node.setdefault(part, {})
+        last = parts[-1]
+        if last.isdigit():
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    return mutate
+
+
+def _del(path: str) -> Mutation:
+    def mutate(raw: dict[str, Any]) -> None:
+        node: Any = raw
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if part.isdigit() else node[part]
+        del node[parts[-1]]
+
+    return mutate
+
+
+def _both(*mutations: Mutation) -> Mutation:
+    def mutate(raw: dict[str, Any]) -> None:
+        for m in mutations:
+            m(raw)
+
+    return mutate
+
+
+# (id, mutation of gcp-full, key path named in the error, phrase saying what is allowed)
+BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
+    ("unknown cloud", _set("cloud", "azure"), "cloud", "'gcp', 'aws' or 'existing'"),
+    ("unknown profile", _set("profile", "everything"), "profile", "'serving', 'llm-gateway' or 'full'"),
+    ("unknown environment", _set("environment", "staging"), "environment", "'dev' or 'prod'"),
+    (
+        "a gcp block on an aws stack",
+        _set("cloud", "aws"),
+        "(stack)",
+        "a 'gcp' block on a 'aws' stack",
+    ),
+    ("missing cloud block", _del("gcp"), "(stack)", "the 'gcp' block is missing"),
+    ("uppercase cluster name", _set("cluster.name", "LLM-Full"), "cluster.name", "lowercase letters"),
+    ("cluster name over 40 chars", _set("cluster.name", "a" * 41), "cluster.name", "1-40 characters"),
+    (
+        "authorized network open to the internet",
+        _set("cluster.controlPlane.authorizedNetworks", [{"name": "all", "cidr": "0.0.0.0/0"}]),
+        "cluster.controlPlane.authorizedNetworks[0].cidr",
+        "whole internet",
+    ),
+    (
+        "malformed authorized network",
+        _set("cluster.controlPlane.authorizedNetworks", [{"name": "x", "cidr": "10.0.0.300/24"}]),
+        "cluster.controlPlane.authorizedNetworks[0].cidr",
+        "not a valid CIDR",
+    ),
+    (
+        "authorized network with host bits",
+        _set("cluster.controlPlane.authorizedNetworks", [{"name": "x", "cidr": "203.0.113.7/24"}]),
+        "cluster.controlPlane.authorizedNetworks[0].cidr",
+        "not a valid CIDR",
+    ),
+    ("minNodes above maxNodes", _set("gpu.pools.0.minNodes", 9), "gpu.pools[0]", "must not exceed maxNodes"),
+    (
+        "negative minNodes",
+        _set("gpu.pools.0.minNodes", -1),
+        "gpu.pools[0].minNodes",
+        "greater than or equal to 0",
+    ),
+    ("GPU disk under 200 GB", _set("gpu.pools.0.diskSizeGb", 100), "gpu.pools[0].diskSizeGb", "200"),
+    (
+        "unknown accelerator",
+        _set("gpu.pools.0.accelerator", "nvidia-rtx-4090"),
+        "gpu.pools[0].accelerator",
+        "nvidia-l4",
+    ),
+    (
+        "accelerator count not sold",
+        _set("gpu.pools.0.acceleratorsPerNode", 3),
+        "gpu.pools[0]",
+        "allowed: 1, 2, 4, 8",
+    ),
+    ("duplicate pool names", _set("gpu.pools.1.name", "l4"), "gpu.pools", "used twice"),
+    ("no GPU pools", _set("gpu.pools", []), "gpu.pools", "at least 1"),
+    (
+        "L4 pool on an A100 machine",
+        _set("gcp.machineTypes", {"l4": "a2-highgpu-1g"}),
+        "(stack)",
+        "gcp.machineTypes.l4: 'a2-highgpu-1g' does not carry nvidia-l4; allowed machine families: g2-*",
+    ),
+    (
+        "H100 pool on an L4 machine",
+        _set("gcp.machineTypes", {"h100-spot": "g2-standard-96"}),
+        "(stack)",
+        "allowed machine families: a3-highgpu-*",
+    ),
+    (
+        "override for a pool that does not exist",
+        _set("gcp.machineTypes", {"t4": "n1-standard-8"}),
+        "(stack)",
+        "no GPU pool named 't4'",
+    ),
+    (
+        "repoURL with embedded credentials",
+        _set("gitops.repoURL", "https://oauth2:ghp_abc@github.com/acme/llm-platform.git"),
+        "gitops.repoURL",
+        "embeds a credential",
+    ),
+    (
+        "repoURL with a token in the query",
+        _set("gitops.repoURL", "https://git.example.com/acme/repo.git?private_token=abc"),
+        "gitops.repoURL",
+        "query string",
+    ),
+    (
+        "repoURL over plain http",
+        _set("gitops.repoURL", "http://git.example.com/r.git"),
+        "gitops.repoURL",
+        "https://",
+    ),
+    (
+        "secret entry carrying a value",
+        _set("secrets.0", {"name": "hf-token", "owner": "serving", "value": "hf_xxx"}),
+        "secrets[0]",
+        "names only",
+    ),
+    (
+        "secret entry carrying data",
+        _set("secrets.0", {"name": "hf-token", "owner": "serving", "data": {"k": "v"}}),
+        "secrets[0]",
+        "names only",
+    ),
+    ("invalid GCP project id", _set("gcp.project", "Acme_Prod"), "gcp.project", "not a valid GCP project id"),
+    ("GCP project id too short", _set("gcp.project", "ab"), "gcp.project", "6-30 characters"),
+    ("zone outside the region", _set("gcp.zones", ["europe-west4-a"]), "gcp", "not in region 'us-central1'"),
+    ("invalid domain", _set("dns.domain", "llm_acme.example"), "dns.domain", "not a valid DNS domain"),
+    ("domain without a TLD", _set("dns.domain", "localhost"), "dns.domain", "not a valid DNS domain"),
+    ("unknown top-level key", _set("colour", "blue"), "(stack)", "unknown key 'colour'"),
+    ("unknown nested key", _set("cluster.nodeCount", 3), "cluster", "unknown key 'nodeCount'"),
+    ("unknown key in a pool", _set("gpu.pools.0.gpuType", "l4"), "gpu.pools[0]", "unknown key 'gpuType'"),
+    (
+        "range chart version",
+        _set("argocd.chartVersion", "^9.1.0"),
+        "argocd.chartVersion",
+        "exact chart version",
+    ),
+    ("public node range", _set("network.cidr", "8.8.0.0/20"), "network.cidr", "private"),
+    ("overlapping ranges", _set("network.podsCidr", "10.0.0.0/14"), "network", "overlap"),
+    ("master range not /28", _set("network.masterCidr", "172.16.0.0/24"), "network", "must be a /28"),
+    (
+        "prod stack without deletion protection",
+        _set("cluster.deletionProtection", False),
+        "(stack)",
+        "not allowed on a prod stack",
+    ),
+    (
+        "secondary boot disk without image streaming",
+        _set("coldStart.imageStreaming", False),
+        "coldStart",
+        "needs imageStreaming: true",
+    ),
+    (
+        "malformed boot disk image",
+        _set("coldStart.secondaryBootDiskImage", "my-image"),
+        "coldStart.secondaryBootDiskImage",
+        "global/images",
+    ),
+    (
+        "time-sharing one client",
+        _set("gpu.sharing", {"maxSharedClientsPerGpu": 1}),
+        "gpu.sharing.maxSharedClientsPerGpu",
+        "greater than or equal to 2",
+    ),
+    ("missing required gitops", _del("gitops"), "gitops", "required key is missing"),
+    (
+        "bad release channel",
+        _set("cluster.releaseChannel", "BETA"),
+        "cluster.releaseChannel",
+        "'RAPID', 'REGULAR' or 'STABLE'",
+    ),
+    ("invalid secret name", _set("secrets.0.name", "hf token!"), "secrets[0].name", "is not allowed here"),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "key", "allowed"), [c[1:] for c in BAD_CONFIGS], ids=[c[0] for c in BAD_CONFIGS]
+)
+def test_each_bad_value_is_refused_with_its_key_and_what_is_allowed(
+    mutation: Mutation, key: str, allowed: str
+) -> None:
+    raw = stack_raw("gcp-full")
+    mutation(raw)
+    with pytest.raises(loader.ConfigError) as caught:
+        loader.validate(raw)
+    message = str(caught.value)
+    assert f"  - {key}: " in message, f"the error must name the key {key!r}:\n{message}"
+    assert allowed in message, f"the error must say what is allowed ({allowed!r}):\n{message}"
+    assert "Traceback" not in message and "pydantic" not in message.lower(), "errors read as config advice"
+
+
+def test_the_catalog_covers_the_examples_the_contract_names() -> None:
+    assert len(BAD_CONFIGS) >= 40, "the bad-input catalog keeps at least 40 cases"
+
+
+def test_a_bad_config_stops_the_program_before_its_first_registration() -> None:
+    raw = stack_raw("gcp-full")
+    raw["gpu"] = copy.deepcopy(raw["gpu"])
+    raw["gpu"]["pools"][0]["minNodes"] = 50
+    observed = Rendering(stack="gcp-full")
+    with pytest.raises(loader.ConfigError) as caught:
+        render(raw, "gcp-full", into=observed)
+    assert "gpu.pools[0]" in str(caught.value)
+    assert observed.resources == [], "validation runs before any resource is registered"
+
+
+def test_a_secret_config_value_in_the_project_namespace_is_refused() -> None:
+    import pulumi.runtime.config as runtime_config
+
+    raw = stack_raw("gcp-serving")
+    runtime_config.set_all_config(loader.runtime_config(raw), secret_keys=["llm-platform:hfToken"])
+    try:
+        with pytest.raises(loader.ConfigError, match="llm-platform:hfToken: is a secret value"):
+            loader.from_runtime()
+    finally:
+        runtime_config.set_all_config({}, secret_keys=[])
+
+
+def test_every_shipped_stack_validates() -> None:
+    for name in loader.stack_names():
+        loader.validate(stack_raw(name))

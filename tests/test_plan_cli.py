@@ -1,0 +1,69 @@
+"""`make plan`: the offline plan's text and JSON modes, stack names and paths, and clean failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from offline import plan
+from stacks import loader
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_text_plan_groups_by_boundary_and_shows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-serving"]) == 0
+    out = capsys.readouterr().out
+    assert "== substrate (" in out and "== bootstrap (" in out
+    assert "== contract (schema v1)" in out and "gpu_stack = managed" in out
+    assert "== summary ==" in out
+    assert out.index("== substrate") < out.index("== bootstrap") < out.index("== contract")
+
+
+def test_the_json_plan_lists_resources_with_their_options_and_the_contract(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["gcp-full", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["stack"] == "gcp-full"
+    assert set(doc["resources"][0]) >= {"urn", "type", "name", "parent", "dependencies", "protect", "inputs"}
+    assert doc["contract"]["cluster_cloud"] == "gcp"
+    provider = next(r for r in doc["resources"] if r["type"] == "pulumi:providers:kubernetes")
+    assert provider["inputs"]["kubeconfig"] == "[secret]", "secret inputs are redacted in the plan"
+
+
+def test_a_stack_file_path_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = loader.resolve_stack_file("gcp-serving")
+    copy = tmp_path / "Pulumi.my-fork.yaml"
+    copy.write_text(src.read_text())
+    assert plan.main([str(copy), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stack"] == "my-fork"
+
+
+def test_bad_config_exits_non_zero_with_the_message_and_no_traceback(tmp_path: Path) -> None:
+    doc = yaml.safe_load(loader.resolve_stack_file("gcp-serving").read_text())
+    doc["config"]["llm-platform:cluster"]["name"] = "Not_Valid"
+    bad = tmp_path / "Pulumi.bad.yaml"
+    bad.write_text(yaml.safe_dump(doc))
+    result = subprocess.run(
+        [sys.executable, "-m", "offline.plan", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "cluster.name" in result.stderr and "lowercase" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == "", "nothing is planned from a bad config"
+
+
+def test_an_unknown_stack_name_lists_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-nope"]) == 2
+    err = capsys.readouterr().err
+    assert "no stack 'gcp-nope'" in err and "gcp-full" in err
