@@ -17,3 +17,5 @@ pulumi.export("profile", config.profile)
 pulumi.export("contractSchemaVersion", substrate.contract.schema_version)
 pulumi.export("contract", substrate.contract.resolved())
 pulumi.export("kubeconfig", substrate.access.kubeconfig)
+for key, value in substrate.exports.items():
+    pulumi.export(key, value)

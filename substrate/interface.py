@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -35,3 +35,8 @@ class Substrate(Protocol):
 
     @property
     def contract(self) -> SubstrateContract: ...
+
+    @property
+    def exports(self) -> Mapping[str, Any]:
+        """Stack outputs for the operator (e.g. name servers to delegate to); never read in-cluster."""
+        ...

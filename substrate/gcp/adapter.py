@@ -213,5 +213,9 @@ class GkeSubstrate(Component):
                 warm_pool_min_nodes=sum(p.min_nodes for p in config.gpu.pools),
             ),
         )
-        self.name_servers = dns.name_servers
+        self.exports = {
+            "clusterName": gke.name,
+            "dnsNameServers": dns.name_servers,
+            "modelRegistry": registry.url,
+        }
         self.register_outputs({"cluster": gke.name, "contract": self.contract.resolved()})
