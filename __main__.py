@@ -2,6 +2,7 @@
 
 import pulumi
 
+from bootstrap.component import Bootstrap, BootstrapArgs
 from stacks import loader
 from substrate.adapters import build_substrate
 
@@ -10,12 +11,14 @@ config = loader.from_runtime()
 
 substrate = build_substrate(config)
 
-# The bootstrap (Argo CD + cluster Secret + layer roots) takes `substrate.access` and `substrate.contract`.
+# The only crossing: cluster access and the contract. Argo CD owns everything in the cluster after this.
+bootstrap = Bootstrap("bootstrap", BootstrapArgs.from_config(config, substrate.access, substrate.contract))
 
 pulumi.export("cloud", config.cloud)
 pulumi.export("profile", config.profile)
 pulumi.export("contractSchemaVersion", substrate.contract.schema_version)
 pulumi.export("contract", substrate.contract.resolved())
-pulumi.export("kubeconfig", substrate.access.kubeconfig)
+if substrate.access.kubeconfig is not None:
+    pulumi.export("kubeconfig", substrate.access.kubeconfig)
 for key, value in substrate.exports.items():
     pulumi.export(key, value)

@@ -68,9 +68,11 @@ def secret_labels(contract: Mapping[str, str], *, profile: str, environment: str
 
 
 def secret_annotations(
-    contract: Mapping[str, str], *, source: GitSource, profile: str, environment: str
+    contract: Mapping[str, str], *, source: GitSource, profile: str, environment: str, chart_version: str
 ) -> dict[str, str]:
     bridge = {
+        # The seed's self-managing Argo CD Application upgrades to this version.
+        "argocd_chart_version": chart_version,
         "addons_repo_url": source.repo_url,
         "addons_repo_revision": source.revision,
         "addons_repo_basepath": source.path,
@@ -108,6 +110,12 @@ def annotation_keys_added_by_bootstrap() -> set[str]:
     for cloud in ("aws", "gcp", "existing"):
         contract = {**sample, "cluster_cloud": cloud}
         keys |= set(
-            secret_annotations(contract, source=GitSource("u", "r", "p"), profile="full", environment="dev")
+            secret_annotations(
+                contract,
+                source=GitSource("u", "r", "p"),
+                profile="full",
+                environment="dev",
+                chart_version="1.0.0",
+            )
         )
     return keys - set(sample) - {"cluster_cloud"}

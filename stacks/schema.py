@@ -101,19 +101,50 @@ class AwsBlock(Model):
     region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
     availability_zones: int = Field(default=3, ge=2, le=6)
     kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$")
-    admin_principals: list[str] = Field(default_factory=list)
+    admin_principals: list[str] = Field(default_factory=list, validate_default=True)
     instance_types: dict[str, str] = Field(default_factory=dict)
     system_instance_type: str = "m7i.xlarge"
+    # An EBS snapshot of a containerd image store with the serving images pre-pulled (GPU nodes mount it).
+    image_snapshot_id: str | None = Field(default=None, pattern=r"^snap-[0-9a-f]{8,17}$")
+
+    @field_validator("admin_principals")
+    @classmethod
+    def _admins(cls, principals: list[str]) -> list[str]:
+        # The cluster authenticates through access entries only and never bootstraps its creator (a flag
+        # EKS can only set at creation), so these principals are the only way in, this program included.
+        if not principals:
+            raise ValueError(
+                "at least one IAM role or user ARN is required: EKS access entries are the only way into "
+                "the cluster (the creator gets no implicit admin), and the bootstrap runs as one of them"
+            )
+        for arn in principals:
+            if not re.match(r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/[\w+=,.@/-]{1,512}$", arn):
+                raise ValueError(
+                    f"'{arn}' is not an IAM role or user ARN (arn:aws:iam::123456789012:role/NAME); "
+                    "for an assumed-role session give the role's ARN, not the sts session's"
+                )
+        if len(set(principals)) != len(principals):
+            raise ValueError("an ARN is listed twice; each principal gets one access entry")
+        return principals
 
 
 class ExistingBlock(Model):
+    """A cluster no adapter builds (on-prem, another provider, kind): its facts come from config."""
+
     kubeconfig_context: str = Field(min_length=1)
-    region: str = "on-prem"
-    storage_class: str = "standard"
+    region: str = Field(default="on-prem", min_length=1, max_length=63, pattern=NAME)
+    # The provisioner behind the neutral storage classes (kind ships rancher.io/local-path).
+    storage_provisioner: str = Field(default="rancher.io/local-path", min_length=1)
     secrets_backend: Literal["vault", "kubernetes", "gcp-secret-manager", "aws-secrets-manager"] = (
         "kubernetes"
     )
+    # Where that backend lives: Vault address, namespace holding the secrets, GCP project, AWS region.
+    secrets_location: str = Field(default="platform-secrets", min_length=1)
     dns_provider: Literal["none", "rfc2136", "cloudflare", "google", "aws"] = "none"
+    dns_zone_id: str = ""
+    model_registry: str = Field(
+        default="localhost:5001/models", pattern=r"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$"
+    )
 
 
 class Network(Model):
@@ -237,12 +268,19 @@ class GitOps(Model):
     repo_url: str = Field(alias="repoURL")
     revision: str = Field(default="main", min_length=1)
     path: str = Field(default="seeds", pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
+    # For a private repo: the name of a `secrets` entry holding its credential as JSON
+    # ({"username", "password"} for https, {"sshPrivateKey"} for ssh). External Secrets turns it into
+    # Argo CD's repository Secret; the value never passes through git or Pulumi.
+    credentials_secret: str | None = None
 
     _url = field_validator("repo_url")(checks.repo_url)
 
 
 class ArgoCd(Model):
     chart_version: str = DEFAULT_ARGOCD_CHART_VERSION
+    # Narrowing the profile (or destroying the stack) deletes layer roots, and with them every workload
+    # of those layers. The roots are protected unless this says so.
+    allow_layer_removal: bool = False
 
     @field_validator("chart_version")
     @classmethod
@@ -309,6 +347,16 @@ class StackConfig(Model):
                     f"{key}.{pool}: '{machine}' does not carry {pools[pool].accelerator}; "
                     f"allowed machine families: {', '.join(f + '*' for f in allowed) or 'none on this cloud'}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _credentials_are_a_listed_secret(self) -> StackConfig:
+        wanted = self.gitops.credentials_secret
+        if wanted is not None and wanted not in {s.name for s in self.secrets}:
+            raise ValueError(
+                f"gitops.credentialsSecret '{wanted}' is not one of `secrets`; list it there so its "
+                "container exists and External Secrets may read it"
+            )
         return self
 
     @model_validator(mode="after")

@@ -15,7 +15,17 @@ def _gcp(name: str, config: StackConfig) -> Substrate:
     return GkeSubstrate(name, config)
 
 
-ADAPTERS: dict[str, Callable[[str, StackConfig], Substrate]] = {"gcp": _gcp}
+def _existing(name: str, config: StackConfig) -> Substrate:
+    from substrate.existing.adapter import ExistingCluster  # noqa: PLC0415
+
+    return ExistingCluster(name, config)
+
+
+ADAPTERS: dict[str, Callable[[str, StackConfig], Substrate]] = {
+    "gcp": _gcp,
+    "aws": _aws,
+    "existing": _existing,
+}
 
 
 def build_substrate(config: StackConfig) -> Substrate:

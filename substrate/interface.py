@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,15 +16,16 @@ from substrate.contract import SubstrateContract
 class ClusterAccess:
     """How the in-cluster side is reached.
 
-    `provider` is built from an exec-auth kubeconfig (no static token) that is marked secret.
-    `workers` are the resources a workload needs before it can run (node pools): the bootstrap depends
-    on them, so `pulumi destroy` removes the bootstrap — and with it every in-cluster load balancer,
-    disk and DNS record — while the nodes, cluster and network still exist.
+    `provider` is built from an exec-auth kubeconfig (no static token) that is marked secret; an
+    existing cluster is reached through a context of the operator's own kubeconfig instead (`kubeconfig`
+    is then None). `substrate` is the adapter's component: the bootstrap depends on all of it, so
+    `pulumi destroy` removes the bootstrap — and with it every in-cluster load balancer, disk and DNS
+    record — while the nodes, cluster, network and DNS zone still exist.
     """
 
     provider: k8s.Provider
-    kubeconfig: pulumi.Output[str]
-    workers: Sequence[pulumi.Resource]
+    kubeconfig: pulumi.Output[str] | None
+    substrate: pulumi.Resource
 
 
 class Substrate(Protocol):

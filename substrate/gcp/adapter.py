@@ -111,12 +111,12 @@ class GkeSubstrate(Component):
             opts=after_apis,
         )
         gke = cluster.cluster
-        system = SystemPool(
+        SystemPool(
             f"{name}-system",
             SystemPoolArgs(g.project, g.region, gke.id, g.system_machine_type, nodes.email, g.zones),
             opts=scoped,
         )
-        gpus = GpuPools(
+        GpuPools(
             f"{name}-gpu",
             GpuPoolsArgs(
                 project=g.project,
@@ -177,7 +177,7 @@ class GkeSubstrate(Component):
             f"{name}-k8s", kubeconfig=kubeconfig, opts=pulumi.ResourceOptions(parent=self, depends_on=[gke])
         )
         self.access = ClusterAccess(
-            provider=k8s_provider, kubeconfig=kubeconfig, workers=[system.pool, *gpus.pools]
+            provider=k8s_provider, kubeconfig=kubeconfig, substrate=self
         )
         storage = storage_facts()
         self.contract = SubstrateContract(

@@ -1,0 +1,1 @@
+"""The `existing` adapter: any cluster no adapter builds."""

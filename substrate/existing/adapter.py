@@ -1,0 +1,84 @@
+"""`cloud: existing` — the portable fallback: no cloud resources, the contract from config.
+
+On-prem, another provider, or a local kind cluster. Pulumi reaches the cluster through a context of
+the operator's own kubeconfig (whatever auth it uses stays outside Pulumi state) and describes it with
+the same contract as GKE and EKS: GPU stack `operator` with the operator owning the driver, storage
+from the named provisioner, secrets and DNS from the backends named in config.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks.schema import StackConfig
+from substrate.component import Component
+from substrate.contract import (
+    ClusterFacts,
+    ColdStartFacts,
+    DnsFacts,
+    GpuFacts,
+    NodeAutoscalerFacts,
+    RegistryFacts,
+    SecretsFacts,
+    StorageClass,
+    StorageFacts,
+    SubstrateContract,
+    WorkloadIdentity,
+)
+from substrate.interface import ClusterAccess
+
+
+def storage_facts(provisioner: str) -> StorageFacts:
+    # One provisioner backs all three classes; a generic one cannot promise ReadOnlyMany, so it doesn't.
+    def cls(name: str) -> StorageClass:
+        return StorageClass(name=name, provisioner=provisioner, parameters={}, access_mode="ReadWriteOnce")
+
+    return StorageFacts(
+        default=cls("platform-default"), fast=cls("platform-fast"), model_cache=cls("platform-model-cache")
+    )
+
+
+class ExistingCluster(Component):
+    def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-platform:substrate:Existing", name, opts)
+        assert config.existing is not None  # guaranteed by the schema for cloud: existing
+        e = config.existing
+        provider = k8s.Provider(f"{name}-k8s", context=e.kubeconfig_context, opts=self.child())
+        self.access = ClusterAccess(provider=provider, kubeconfig=None, substrate=self)
+        storage = storage_facts(e.storage_provisioner)
+        self.contract = SubstrateContract(
+            cluster=ClusterFacts(cloud="existing", region=e.region, name=config.cluster.name, account=""),
+            gpu=GpuFacts(
+                stack="operator",
+                driver_owner="operator",
+                pools=tuple(p.name for p in config.gpu.pools),
+                accelerators=tuple(sorted({p.accelerator for p in config.gpu.pools})),
+                time_sharing=config.gpu.sharing is not None,
+            ),
+            node_autoscaler=NodeAutoscalerFacts(kind="none"),
+            secrets=SecretsFacts(
+                backend=e.secrets_backend,
+                location=e.secrets_location,
+                prefix="",
+                names=tuple(s.name for s in config.secrets),
+                identity=WorkloadIdentity("external-secrets", "external-secrets", "", ""),
+            ),
+            dns=DnsFacts(
+                provider=e.dns_provider,
+                domain=config.dns.domain,
+                zone_id=e.dns_zone_id,
+                policy="sync",
+                identity=WorkloadIdentity("external-dns", "external-dns", "", ""),
+            ),
+            storage=storage,
+            registry=RegistryFacts(url=e.model_registry),
+            cold_start=ColdStartFacts(
+                image_streaming=False,
+                preloaded_images=False,
+                model_cache_class=storage.model_cache.name,
+                warm_pool_min_nodes=sum(p.min_nodes for p in config.gpu.pools),
+            ),
+        )
+        self.exports: dict[str, object] = {"kubeContext": e.kubeconfig_context}
+        self.register_outputs({"context": e.kubeconfig_context})
