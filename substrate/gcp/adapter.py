@@ -176,9 +176,7 @@ class GkeSubstrate(Component):
         k8s_provider = k8s.Provider(
             f"{name}-k8s", kubeconfig=kubeconfig, opts=pulumi.ResourceOptions(parent=self, depends_on=[gke])
         )
-        self.access = ClusterAccess(
-            provider=k8s_provider, kubeconfig=kubeconfig, substrate=self
-        )
+        self.access = ClusterAccess(provider=k8s_provider, kubeconfig=kubeconfig, substrate=self)
         storage = storage_facts()
         self.contract = SubstrateContract(
             cluster=ClusterFacts(cloud="gcp", region=g.region, name=cluster_name, account=g.project),
