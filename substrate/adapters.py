@@ -23,7 +23,6 @@ def _existing(name: str, config: StackConfig) -> Substrate:
 
 ADAPTERS: dict[str, Callable[[str, StackConfig], Substrate]] = {
     "gcp": _gcp,
-    "aws": _aws,
     "existing": _existing,
 }
 
