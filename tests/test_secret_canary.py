@@ -1,0 +1,109 @@
+"""Secret values never leave the secret manager: a canary placed on every path a secret could take
+(config secrets, secret entries, repository credentials, ambient cloud credentials) never reaches the
+plan output, the recorded inputs, the stack outputs or a tracked file; errors never echo it back."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pulumi.runtime.config as runtime_config
+import pytest
+
+from offline import plan
+from offline.engine import Rendering, is_secret, render
+from stacks import loader
+from tests.conftest import stack_raw
+
+ROOT = Path(__file__).resolve().parent.parent
+CANARY = "canary-" + secrets.token_hex(16)
+CREDENTIAL_OUTPUT = re.compile(r"kubeconfig|token|password|secret|credential|key", re.IGNORECASE)
+
+
+def everything_recorded(r: Rendering) -> str:
+    return json.dumps(
+        {
+            "plan": plan.to_json(r),
+            "text": plan.to_text(r),
+            "inputs": [x.inputs for x in r.resources],
+            "outputs": r.outputs,
+        },
+        default=str,
+    )
+
+
+def test_a_secret_in_the_project_config_is_refused_without_echoing_it() -> None:
+    raw = stack_raw("gcp-serving")
+    config = loader.runtime_config(raw) | {"llm-platform:hfToken": CANARY}
+    runtime_config.set_all_config(config, secret_keys=["llm-platform:hfToken"])
+    try:
+        with pytest.raises(loader.ConfigError) as caught:
+            loader.from_runtime()
+    finally:
+        runtime_config.set_all_config({}, secret_keys=[])
+    assert CANARY not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("secrets", [{"name": "hf-token", "owner": "serving", "value": CANARY}]),
+        ("gitops", {"repoURL": f"https://x-access-token:{CANARY}@github.com/acme/llm-platform.git"}),
+        ("gitops", {"repoURL": f"https://{CANARY}@github.com/acme/llm-platform.git"}),
+        ("gitops", {"repoURL": f"https://github.com/acme/llm-platform.git?token={CANARY}"}),
+    ],
+    ids=["secret entry value", "repo URL password", "repo URL token user", "repo URL query token"],
+)
+def test_a_secret_value_in_config_is_refused_and_the_error_does_not_echo_it(key: str, value: Any) -> None:
+    raw = stack_raw("gcp-serving") | {key: value}
+    observed = Rendering(stack="gcp-serving")
+    with pytest.raises(loader.ConfigError) as caught:
+        render(raw, "gcp-serving", into=observed)
+    assert CANARY not in str(caught.value), "an error message must never repeat a secret"
+    assert observed.resources == []
+
+
+def test_ambient_credentials_and_provider_secrets_never_reach_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in (
+        "GOOGLE_OAUTH_ACCESS_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "ARGOCD_AUTH_TOKEN",
+    ):
+        monkeypatch.setenv(variable, CANARY)
+    raw = stack_raw("gcp-full")
+    gitops = raw["gitops"] | {"credentialsSecret": "argocd-repo-credentials"}
+    r = render(raw | {"gitops": gitops}, "gcp-full")
+    assert CANARY not in everything_recorded(r)
+
+
+@pytest.mark.parametrize("stack", loader.stack_names())
+def test_every_credential_like_output_is_secret(stack: str) -> None:
+    from tests.conftest import render_stack
+
+    outputs = render_stack(stack).outputs
+    for name, value in outputs.items():
+        if CREDENTIAL_OUTPUT.search(name) and name != "contractSchemaVersion":
+            assert is_secret(value), f"stack output {name} must be marked secret"
+    if "kubeconfig" in outputs:
+        assert is_secret(outputs["kubeconfig"])
+
+
+def test_no_tracked_file_holds_the_canary_or_a_key_shaped_secret() -> None:
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    key_shapes = re.compile(
+        r"-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----|AKIA[0-9A-Z]{16}|ghp_[A-Za-z0-9]{36}"
+    )
+    for name in files:
+        path = ROOT / name
+        if not path.is_file() or path.stat().st_size > 1_000_000:
+            continue
+        text = path.read_text(errors="ignore")
+        assert CANARY not in text, name
+        assert not key_shapes.search(text), f"{name} holds something shaped like a private key or token"
