@@ -29,3 +29,32 @@ def test_two_renders_register_the_same_urns_and_inputs(stack: str) -> None:
     by_urn = second.by_urn()
     for reg in first.resources:
         assert reg.inputs == by_urn[reg.urn].inputs, f"{reg.urn} renders differently twice"
+
+
+def _differences(a: object, b: object, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b)) for d in _differences(a.get(k), b.get(k), f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differences(x, y, f"{path}[{i}]")
+        ]
+    return [] if a == b else [path]
+
+
+def test_only_never_reusable_names_and_stack_labels_depend_on_the_stack_name() -> None:
+    raw = stack_raw("gcp-full")
+    alpha, beta = render(raw, "alpha"), render(raw, "beta")
+    by_name = {(r.type, r.name): r.inputs for r in beta.resources}
+    differing = {
+        f"{r.name}{d}" for r in alpha.resources for d in _differences(r.inputs, by_name[(r.type, r.name)])
+    }
+    assert differing == {
+        # a deleted key ring's name is never reusable, and what refers to the ring follows it
+        "substrate-encryption-keyring.name",
+        "substrate-encryption-key.keyRing",
+        "substrate-encryption-gke-agent.cryptoKeyId",
+        "substrate-cluster-gke.databaseEncryption.keyName",
+        # labels naming the stack (provider config arrives JSON-encoded)
+        "substrate-gcp.defaultLabels",
+        "substrate-cluster-gke.resourceLabels.stack",
+    }
