@@ -101,7 +101,7 @@ class AwsBlock(Model):
     region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
     availability_zones: int = Field(default=3, ge=2, le=6)
     kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$")
-    admin_principals: list[str] = Field(default_factory=list, validate_default=True)
+    admin_principals: list[str]
     instance_types: dict[str, str] = Field(default_factory=dict)
     system_instance_type: str = "m7i.xlarge"
     # An EBS snapshot of a containerd image store with the serving images pre-pulled (GPU nodes mount it).

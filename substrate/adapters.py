@@ -15,6 +15,12 @@ def _gcp(name: str, config: StackConfig) -> Substrate:
     return GkeSubstrate(name, config)
 
 
+def _aws(name: str, config: StackConfig) -> Substrate:
+    from substrate.aws.adapter import EksSubstrate  # noqa: PLC0415 (lazy: no unused cloud SDK loads)
+
+    return EksSubstrate(name, config)
+
+
 def _existing(name: str, config: StackConfig) -> Substrate:
     from substrate.existing.adapter import ExistingCluster  # noqa: PLC0415
 
@@ -23,6 +29,7 @@ def _existing(name: str, config: StackConfig) -> Substrate:
 
 ADAPTERS: dict[str, Callable[[str, StackConfig], Substrate]] = {
     "gcp": _gcp,
+    "aws": _aws,
     "existing": _existing,
 }
 

@@ -1,0 +1,1 @@
+"""The EKS adapter, one concern per file; `adapter.EksSubstrate` composes them."""

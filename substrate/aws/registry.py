@@ -1,0 +1,45 @@
+"""The model registry: one ECR repository, `<cluster>/models`, for digest-pinned modelcar images.
+
+Tags are immutable so a tag can never be re-pointed under a running model; images are scanned on push
+and encrypted with the data key. Nodes pull through their role's AmazonEC2ContainerRegistryPullOnly
+policy; ECR decrypts through the grant it creates on the key, so nodes need no KMS permission.
+
+ECR names one image per repository: models live here as `<url>:<model>-<revision>` tags, pinned as
+`<url>@sha256:<digest>`. A `<url>/<model>` path would need a repository per model (or an ECR
+create-on-push repository-creation template), which this release does not create.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from substrate.component import Component
+
+
+@dataclass
+class RegistryArgs:
+    name: str  # the repository name, `<cluster>/models`
+    kms_key_arn: pulumi.Input[str]
+    protect: bool
+
+
+class ModelRegistry(Component):
+    def __init__(self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("llm-platform:aws:ModelRegistry", name, opts)
+        self.repository = aws.ecr.Repository(
+            f"{name}-repo",
+            name=args.name,
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
+            encryption_configurations=[
+                aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS", kms_key=args.kms_key_arn)
+            ],
+            # Never delete a repository that still holds images.
+            force_delete=False,
+            opts=self.child(protect=args.protect),
+        )
+        self.url: pulumi.Output[str] = self.repository.repository_url
+        self.register_outputs({"url": self.url})
