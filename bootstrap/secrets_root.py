@@ -63,6 +63,43 @@ def cluster_secret_store(contract: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def kubernetes_backend_access(contract: Mapping[str, str]) -> list[dict[str, Any]]:
+    """For the `kubernetes` backend: the namespace holding the source Secrets, readable by ESO only.
+
+    It lives here, not in the seed, because a private seed repo's credential is read through it. Argo CD
+    never deletes the namespace (it holds the secrets people put there), even when the root goes.
+    """
+    namespace = contract["secrets_location"]
+    subject = {
+        "kind": "ServiceAccount",
+        "name": contract["secrets_identity_service_account"],
+        "namespace": contract["secrets_identity_namespace"],
+    }
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {
+                "name": namespace,
+                "annotations": {"argocd.argoproj.io/sync-options": "Delete=false"},
+            },
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": {"name": "eso-store-reader", "namespace": namespace},
+            "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]}],
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": "eso-store-reader", "namespace": namespace},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "eso-store-reader"},
+            "subjects": [subject],
+        },
+    ]
+
+
 def repository_external_secret(
     contract: Mapping[str, str], repo_url: str, secret_name: str
 ) -> dict[str, Any]:
@@ -101,6 +138,8 @@ def eso_values(contract: Mapping[str, str], repo_url: str, credentials_secret: s
     if annotation_key:
         service_account["annotations"] = {annotation_key: contract["secrets_identity_annotation_value"]}
     extra = [cluster_secret_store(contract)]
+    if contract["secrets_backend"] == "kubernetes":
+        extra += kubernetes_backend_access(contract)
     if credentials_secret:
         extra.append(repository_external_secret(contract, repo_url, credentials_secret))
     return {"installCRDs": True, "serviceAccount": service_account, "extraObjects": extra}

@@ -45,7 +45,13 @@ class GpuFacts:
     driver_owner: DriverOwner
     pools: tuple[str, ...]
     accelerators: tuple[str, ...]
+    # "pool=accelerator" pairs, so a node provisioner launches the right GPU for each pool.
+    pool_accelerators: tuple[str, ...]
+    # Pools that run on spot capacity.
+    spot_pools: tuple[str, ...]
     time_sharing: bool
+    # Containers per GPU when time-sharing is on (1 otherwise); EKS's device plugin needs the number.
+    time_sharing_replicas: int
     taint_key: str = GPU_TAINT_KEY
     taint_value: str = GPU_TAINT_VALUE
     taint_effect: str = GPU_TAINT_EFFECT
@@ -179,7 +185,7 @@ def contract_keys() -> list[str]:
     """Every flat key of the contract schema (values are irrelevant: the shape is fixed by the types)."""
     sample = SubstrateContract(
         cluster=ClusterFacts("", "", "", ""),
-        gpu=GpuFacts("managed", "gke", (), (), False),
+        gpu=GpuFacts("managed", "gke", (), (), (), (), False, 1),
         node_autoscaler=NodeAutoscalerFacts("none"),
         secrets=SecretsFacts("kubernetes", "", "", (), WorkloadIdentity("", "", "", "")),
         dns=DnsFacts("none", "", "", "sync", WorkloadIdentity("", "", "", "")),

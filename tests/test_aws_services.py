@@ -108,3 +108,11 @@ def test_the_model_repository_is_immutable_scanned_and_kms_encrypted() -> None:
         r.outputs["contract"]["registry_url"]
         == "111122223333.dkr.ecr.us-east-2.amazonaws.com/llm-full/models"
     )
+
+
+def test_each_model_gets_its_own_immutable_repository_under_the_registry_url_on_push() -> None:
+    template = render_stack("aws-full").one("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate")
+    assert template.inputs["prefix"] == "llm-full/models/", "<registry_url>/<model> names a repository"
+    assert template.inputs["appliedFors"] == ["CREATE_ON_PUSH"]
+    assert template.inputs["imageTagMutability"] == "IMMUTABLE"
+    assert template.inputs["encryptionConfigurations"] == [{"encryptionType": "AES256"}]

@@ -230,3 +230,24 @@ def test_the_local_stack_installs_argo_cd_and_roots_on_an_existing_cluster_with_
         "kubernetes",
     )
     assert c["storage_default_provisioner"] == "rancher.io/local-path"
+
+
+def test_the_kubernetes_backend_gets_its_source_namespace_and_read_access_from_the_secrets_root() -> None:
+    values = roots(render_stack("local"))["platform-secrets"].inputs["spec"]["source"]["helm"]["valuesObject"]
+    by_kind = {o["kind"]: o for o in values["extraObjects"]}
+    assert (
+        by_kind["ClusterSecretStore"]["spec"]["provider"]["kubernetes"]["remoteNamespace"]
+        == "platform-secrets"
+    )
+    namespace = by_kind["Namespace"]["metadata"]
+    assert namespace["annotations"] == {"argocd.argoproj.io/sync-options": "Delete=false"}, (
+        "the namespace holding people's secrets survives the root"
+    )
+    assert by_kind["Role"]["rules"] == [
+        {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]}
+    ]
+    assert by_kind["RoleBinding"]["subjects"] == [
+        {"kind": "ServiceAccount", "name": "external-secrets", "namespace": "external-secrets"}
+    ]
+    gcp = roots(render_stack("gcp-full"))["platform-secrets"].inputs["spec"]["source"]["helm"]["valuesObject"]
+    assert [o["kind"] for o in gcp["extraObjects"]] == ["ClusterSecretStore"], "cloud backends need no RBAC"

@@ -37,12 +37,12 @@ from substrate.contract import (
     ClusterFacts,
     ColdStartFacts,
     DnsFacts,
-    GpuFacts,
     NodeAutoscalerFacts,
     RegistryFacts,
     SecretsFacts,
     SubstrateContract,
 )
+from substrate.gpu_facts import gpu_facts
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
 
@@ -243,14 +243,7 @@ class EksSubstrate(Component):
         storage = storage_facts()
         self.contract = SubstrateContract(
             cluster=ClusterFacts(cloud="aws", region=a.region, name=cluster_name, account=account_id),
-            gpu=GpuFacts(
-                stack="operator",
-                driver_owner="image",
-                pools=tuple(p.name for p in config.gpu.pools),
-                accelerators=tuple(sorted({p.accelerator for p in config.gpu.pools})),
-                # EKS has no node-pool time-sharing: the seed configures the device plugin's time-slicing.
-                time_sharing=config.gpu.sharing is not None,
-            ),
+            gpu=gpu_facts(config.gpu, stack="operator", driver_owner="image"),
             node_autoscaler=NodeAutoscalerFacts(
                 kind="karpenter",
                 namespace=KARPENTER_NAMESPACE,

@@ -4,9 +4,12 @@ Tags are immutable so a tag can never be re-pointed under a running model; image
 and encrypted with the data key. Nodes pull through their role's AmazonEC2ContainerRegistryPullOnly
 policy; ECR decrypts through the grant it creates on the key, so nodes need no KMS permission.
 
-ECR names one image per repository: models live here as `<url>:<model>-<revision>` tags, pinned as
-`<url>@sha256:<digest>`. A `<url>/<model>` path would need a repository per model (or an ECR
-create-on-push repository-creation template), which this release does not create.
+ECR names one image per repository, while the contract promises `<url>/<model>@sha256:…` as on
+Artifact Registry. A create-on-push repository-creation template for the `<cluster>/models/` prefix
+closes the gap: pushing `<url>/<model>` creates that model's repository with immutable tags. Those
+repositories are encrypted with AES-256 (a KMS key would need a custom creation role) and are scanned
+only if the account's registry scanning configuration says so — an account-wide setting this stack
+does not own.
 """
 
 from __future__ import annotations
@@ -40,6 +43,17 @@ class ModelRegistry(Component):
             # Never delete a repository that still holds images.
             force_delete=False,
             opts=self.child(protect=args.protect),
+        )
+        self.per_model = aws.ecr.RepositoryCreationTemplate(
+            f"{name}-per-model",
+            prefix=f"{args.name}/",
+            applied_fors=["CREATE_ON_PUSH"],
+            description="One repository per modelcar under the platform's model registry",
+            image_tag_mutability="IMMUTABLE",
+            encryption_configurations=[
+                aws.ecr.RepositoryCreationTemplateEncryptionConfigurationArgs(encryption_type="AES256")
+            ],
+            opts=self.child(),
         )
         self.url: pulumi.Output[str] = self.repository.repository_url
         self.register_outputs({"url": self.url})

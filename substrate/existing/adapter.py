@@ -17,7 +17,6 @@ from substrate.contract import (
     ClusterFacts,
     ColdStartFacts,
     DnsFacts,
-    GpuFacts,
     NodeAutoscalerFacts,
     RegistryFacts,
     SecretsFacts,
@@ -26,6 +25,7 @@ from substrate.contract import (
     SubstrateContract,
     WorkloadIdentity,
 )
+from substrate.gpu_facts import gpu_facts
 from substrate.interface import ClusterAccess
 
 
@@ -49,13 +49,7 @@ class ExistingCluster(Component):
         storage = storage_facts(e.storage_provisioner)
         self.contract = SubstrateContract(
             cluster=ClusterFacts(cloud="existing", region=e.region, name=config.cluster.name, account=""),
-            gpu=GpuFacts(
-                stack="operator",
-                driver_owner="operator",
-                pools=tuple(p.name for p in config.gpu.pools),
-                accelerators=tuple(sorted({p.accelerator for p in config.gpu.pools})),
-                time_sharing=config.gpu.sharing is not None,
-            ),
+            gpu=gpu_facts(config.gpu, stack="operator", driver_owner="operator"),
             node_autoscaler=NodeAutoscalerFacts(kind="none"),
             secrets=SecretsFacts(
                 backend=e.secrets_backend,

@@ -14,7 +14,6 @@ from substrate.contract import (
     ClusterFacts,
     ColdStartFacts,
     DnsFacts,
-    GpuFacts,
     NodeAutoscalerFacts,
     RegistryFacts,
     SecretsFacts,
@@ -31,6 +30,7 @@ from substrate.gcp.registry import ModelRegistry, RegistryArgs
 from substrate.gcp.secrets import SecretContainers, SecretsArgs
 from substrate.gcp.storage import storage_facts
 from substrate.gcp.system_pool import SystemPool, SystemPoolArgs
+from substrate.gpu_facts import gpu_facts
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
 
@@ -180,13 +180,7 @@ class GkeSubstrate(Component):
         storage = storage_facts()
         self.contract = SubstrateContract(
             cluster=ClusterFacts(cloud="gcp", region=g.region, name=cluster_name, account=g.project),
-            gpu=GpuFacts(
-                stack="managed",
-                driver_owner="gke",
-                pools=tuple(p.name for p in config.gpu.pools),
-                accelerators=tuple(sorted({p.accelerator for p in config.gpu.pools})),
-                time_sharing=config.gpu.sharing is not None,
-            ),
+            gpu=gpu_facts(config.gpu, stack="managed", driver_owner="gke"),
             node_autoscaler=NodeAutoscalerFacts(kind="cluster-autoscaler"),
             secrets=SecretsFacts(
                 backend="gcp-secret-manager",
