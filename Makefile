@@ -6,7 +6,7 @@ STACK  ?= gcp-full
 # FORMAT=json prints the machine-readable plan: make plan STACK=gcp-full FORMAT=json > plan.json
 FORMAT ?= text
 
-.PHONY: venv plan test lint fmt typecheck bench clean
+.PHONY: venv plan doctor seed-secrets test lint fmt typecheck bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ venv: $(VENV)/.installed
 
 plan: venv ## Offline plan of a stack (name or path) under Pulumi's mock engine.
 	@$(PY) -m offline.plan "$(STACK)" --format "$(FORMAT)"
+
+doctor: venv ## Read-only check of a stack's cloud prerequisites (credentials, quotas, DNS, secrets).
+	@$(PY) -m preflight doctor "$(STACK)"
+
+seed-secrets: venv ## Generate the platform-internal secret values into the secret manager (create-if-absent).
+	@$(PY) -m preflight seed-secrets "$(STACK)"
 
 lint: venv ## ruff format + ruff check + mypy + import contracts: the same locally and in CI.
 	$(VENV)/bin/ruff format --check .

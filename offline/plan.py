@@ -3,6 +3,9 @@
 Runs the real program under the mock engine (offline/engine.py) and prints the resource tree grouped
 by boundary — substrate (cloud, Pulumi-owned) | bootstrap (the one Kubernetes-side component) — the
 contract that crosses it, and a summary. Bad config exits 2 with the message and no traceback.
+Then the policy pack's rules (policy/, the same ones `pulumi preview --policy-pack policy` runs) check
+every registration: `== policy ==` lists violations by rule, and any violation (all are mandatory)
+exits 2 — with FORMAT=json they are under "policy".
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 from offline.engine import Registration, Rendering, is_secret, render
+from policy.offline import evaluate, report
 from stacks import loader
 
 BOUNDARIES = ("substrate", "bootstrap")
@@ -112,17 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         path = loader.resolve_stack_file(args.stack)
         raw = loader.read_stack_file(path)
-        loader.validate(raw)  # fail before the engine starts: nothing is registered
+        config = loader.validate(raw)  # fail before the engine starts: nothing is registered
         stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
         rendering = render(raw, stack)
     except loader.ConfigError as exc:
         print(f"error: {args.stack}: {exc}", file=sys.stderr)
         return 2
+    violations = evaluate(rendering, config.environment)
     if args.format == "json":
-        print(json.dumps(to_json(rendering), indent=2, sort_keys=True, default=str))
+        doc = {**to_json(rendering), "policy": [asdict(v) for v in violations]}
+        print(json.dumps(doc, indent=2, sort_keys=True, default=str))
     else:
-        print(to_text(rendering))
-    return 0
+        print(to_text(rendering) + "\n\n" + report(violations))
+    return 2 if violations else 0
 
 
 if __name__ == "__main__":

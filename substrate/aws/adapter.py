@@ -35,14 +35,13 @@ from substrate.aws.system_pool import SystemPool, SystemPoolArgs
 from substrate.component import Component
 from substrate.contract import (
     ClusterFacts,
-    ColdStartFacts,
     DnsFacts,
     NodeAutoscalerFacts,
     RegistryFacts,
     SecretsFacts,
     SubstrateContract,
 )
-from substrate.gpu_facts import gpu_facts
+from substrate.facts import cold_start_facts, gpu_facts
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
 
@@ -267,13 +266,10 @@ class EksSubstrate(Component):
             ),
             storage=storage,
             registry=RegistryFacts(url=registry.url),
-            cold_start=ColdStartFacts(
-                # EKS has no managed lazy image loading like GKE image streaming; nothing here enables
-                # one, so images are pulled whole (or come preloaded from the snapshot).
-                image_streaming=False,
-                preloaded_images=a.image_snapshot_id is not None,
-                model_cache_class=storage.model_cache.name,
-                warm_pool_min_nodes=sum(p.min_nodes for p in config.gpu.pools),
+            # EKS has no managed lazy image loading like GKE image streaming; nothing here enables
+            # one, so images are pulled whole (or come preloaded from the snapshot).
+            cold_start=cold_start_facts(
+                config.gpu, storage, image_streaming=False, preloaded_images=a.image_snapshot_id is not None
             ),
         )
         self.exports = {

@@ -15,7 +15,6 @@ from stacks.schema import StackConfig
 from substrate.component import Component
 from substrate.contract import (
     ClusterFacts,
-    ColdStartFacts,
     DnsFacts,
     NodeAutoscalerFacts,
     RegistryFacts,
@@ -25,7 +24,7 @@ from substrate.contract import (
     SubstrateContract,
     WorkloadIdentity,
 )
-from substrate.gpu_facts import gpu_facts
+from substrate.facts import cold_start_facts, gpu_facts
 from substrate.interface import ClusterAccess
 
 
@@ -67,12 +66,7 @@ class ExistingCluster(Component):
             ),
             storage=storage,
             registry=RegistryFacts(url=e.model_registry),
-            cold_start=ColdStartFacts(
-                image_streaming=False,
-                preloaded_images=False,
-                model_cache_class=storage.model_cache.name,
-                warm_pool_min_nodes=sum(p.min_nodes for p in config.gpu.pools),
-            ),
+            cold_start=cold_start_facts(config.gpu, storage, image_streaming=False, preloaded_images=False),
         )
         self.exports: dict[str, object] = {"kubeContext": e.kubeconfig_context}
         self.register_outputs({"context": e.kubeconfig_context})

@@ -12,13 +12,13 @@ from stacks.schema import StackConfig
 from substrate.component import Component
 from substrate.contract import (
     ClusterFacts,
-    ColdStartFacts,
     DnsFacts,
     NodeAutoscalerFacts,
     RegistryFacts,
     SecretsFacts,
     SubstrateContract,
 )
+from substrate.facts import cold_start_facts, gpu_facts
 from substrate.gcp.apis import ProjectApis
 from substrate.gcp.cluster import AuthorizedNetwork, ClusterArgs, GkeCluster
 from substrate.gcp.dns import DnsArgs, DnsZone
@@ -30,7 +30,6 @@ from substrate.gcp.registry import ModelRegistry, RegistryArgs
 from substrate.gcp.secrets import SecretContainers, SecretsArgs
 from substrate.gcp.storage import storage_facts
 from substrate.gcp.system_pool import SystemPool, SystemPoolArgs
-from substrate.gpu_facts import gpu_facts
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
 
@@ -198,11 +197,11 @@ class GkeSubstrate(Component):
             ),
             storage=storage,
             registry=RegistryFacts(url=registry.url),
-            cold_start=ColdStartFacts(
+            cold_start=cold_start_facts(
+                config.gpu,
+                storage,
                 image_streaming=config.cold_start.image_streaming,
                 preloaded_images=config.cold_start.secondary_boot_disk_image is not None,
-                model_cache_class=storage.model_cache.name,
-                warm_pool_min_nodes=sum(p.min_nodes for p in config.gpu.pools),
             ),
         )
         self.exports = {

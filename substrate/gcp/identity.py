@@ -19,6 +19,14 @@ from substrate.naming import bounded
 
 # The one role GKE documents for node service accounts: logs, metrics, metadata.
 NODE_ROLES = ("roles/container.defaultNodeServiceAccount",)
+
+
+def service_account_email(account_id: str, project: str) -> str:
+    """A GSA's email is fixed by its id and project. Using it as a plain value (with the account as a
+    dependency) keeps it known at preview, so the policy pack can check node pools on a new stack."""
+    return f"{account_id}@{project}.iam.gserviceaccount.com"
+
+
 GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account"
 
 
@@ -31,10 +39,11 @@ class NodeIdentityArgs:
 class NodeIdentity(Component):
     def __init__(self, name: str, args: NodeIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:gcp:NodeIdentity", name, opts)
+        account_id = bounded(args.cluster_name, "nodes", limit=30)
         self.account = gcp.serviceaccount.Account(
             f"{name}-sa",
             project=args.project,
-            account_id=bounded(args.cluster_name, "nodes", limit=30),
+            account_id=account_id,
             display_name=f"GKE nodes of {args.cluster_name}",
             opts=self.child(),
         )
@@ -48,8 +57,8 @@ class NodeIdentity(Component):
             )
             for role in NODE_ROLES
         ]
-        self.email = self.account.email
-        self.register_outputs({"email": self.email})
+        self.email = service_account_email(account_id, args.project)
+        self.register_outputs({"email": self.account.email})
 
 
 @dataclass
@@ -70,10 +79,11 @@ class KeylessIdentity(Component):
         self, name: str, args: WorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("llm-platform:gcp:KeylessIdentity", name, opts)
+        account_id = bounded(args.cluster_name, args.role, limit=30)
         self.account = gcp.serviceaccount.Account(
             f"{name}-sa",
             project=args.project,
-            account_id=bounded(args.cluster_name, args.role, limit=30),
+            account_id=account_id,
             display_name=f"{args.role} in {args.cluster_name} ({args.namespace}/{args.service_account})",
             opts=self.child(),
         )
@@ -88,6 +98,6 @@ class KeylessIdentity(Component):
             namespace=args.namespace,
             service_account=args.service_account,
             annotation_key=GKE_SA_ANNOTATION,
-            annotation_value=self.account.email,
+            annotation_value=service_account_email(account_id, args.project),
         )
         self.register_outputs({"email": self.account.email})

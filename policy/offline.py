@@ -1,0 +1,77 @@
+"""The pack's rules over a mock-engine Rendering: what `make plan` reports, offline.
+
+`records()` is the offline adapter: each Registration becomes the rules' PolicyResource — inputs with
+secrets unwrapped (CrossGuard unwraps them too), unknowns as UNKNOWN, the ancestry from the recorded
+parents, and the stack's environment. `evaluate()` runs every rule of the registry, resource- and
+stack-scoped alike, over every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.output import Unknown
+
+from offline.engine import Rendering, is_secret
+from policy.rules import PACK_NAME, REGISTRY, UNKNOWN, PolicyResource
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule_id: str
+    urn: str
+    message: str
+
+
+def plain(value: Any) -> Any:
+    """Recorded inputs as the rules read them: secrets unwrapped, the engine's unknowns as UNKNOWN."""
+    if is_secret(value):
+        return plain(value["value"])
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def records(rendering: Rendering, environment: str) -> list[PolicyResource]:
+    return [
+        PolicyResource(
+            type=reg.type,
+            urn=reg.urn,
+            name=reg.name,
+            props=plain(reg.inputs),
+            protect=reg.protect,
+            ancestor_types=tuple(a.type for a in rendering.ancestors(reg)),
+            environment=environment,
+        )
+        for reg in rendering.resources
+    ]
+
+
+def evaluate(rendering: Rendering, environment: str) -> list[Violation]:
+    return [
+        Violation(rule.id, resource.urn, message)
+        for resource in records(rendering, environment)
+        for rule in REGISTRY
+        for message in rule(resource)
+    ]
+
+
+def report(violations: list[Violation]) -> str:
+    """The `== policy ==` section of `make plan`: violations grouped by rule, then the count."""
+    lines = [f"== policy ({PACK_NAME}: {len(REGISTRY)} mandatory rules) =="]
+    for rule in REGISTRY:
+        found = [v for v in violations if v.rule_id == rule.id]
+        if not found:
+            continue
+        mapped = f" [{rule.maps_to}]" if rule.maps_to else ""
+        lines.append(f"  {rule.id}{mapped}: {rule.description}")
+        lines += [f"    - {v.urn.rsplit('::', 1)[-1]}: {v.message}" for v in found]
+    count = len(violations)
+    lines.append(f"  {count} mandatory violation{'' if count == 1 else 's'}")
+    return "\n".join(lines)

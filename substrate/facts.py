@@ -1,0 +1,31 @@
+"""Contract facts every adapter derives the same way from the cloud-neutral config, in one place."""
+
+from __future__ import annotations
+
+from stacks.schema import Gpu
+from substrate.contract import ColdStartFacts, DriverOwner, GpuFacts, GpuStack, StorageFacts
+
+
+def gpu_facts(gpu: Gpu, *, stack: GpuStack, driver_owner: DriverOwner) -> GpuFacts:
+    return GpuFacts(
+        stack=stack,
+        driver_owner=driver_owner,
+        pools=tuple(p.name for p in gpu.pools),
+        accelerators=tuple(sorted({p.accelerator for p in gpu.pools})),
+        pool_accelerators=tuple(f"{p.name}={p.accelerator}" for p in gpu.pools),
+        spot_pools=tuple(p.name for p in gpu.pools if p.spot),
+        time_sharing=gpu.sharing is not None,
+        time_sharing_replicas=gpu.sharing.max_shared_clients_per_gpu if gpu.sharing else 1,
+    )
+
+
+def cold_start_facts(
+    gpu: Gpu, storage: StorageFacts, *, image_streaming: bool, preloaded_images: bool
+) -> ColdStartFacts:
+    """The cloud-specific levers (image pull) are the adapter's; model cache and warm nodes are common."""
+    return ColdStartFacts(
+        image_streaming=image_streaming,
+        preloaded_images=preloaded_images,
+        model_cache_class=storage.model_cache.name,
+        warm_pool_min_nodes=sum(p.min_nodes for p in gpu.pools),
+    )
