@@ -14,6 +14,7 @@ from bootstrap.layers import LAYERS, layers_for, pruned_layers
 from bootstrap.roots import CASCADE_FINALIZER
 from bootstrap.secrets_root import ESO_CHART_VERSION
 from offline.engine import Registration, Rendering, is_secret
+from stacks import loader
 from substrate.contract import contract_keys
 from tests.conftest import render_stack, stack_raw
 
@@ -157,8 +158,6 @@ def test_a_private_seed_repo_gets_its_credential_from_the_secret_manager_not_fro
 
 
 def test_a_credentials_secret_must_be_a_listed_secret() -> None:
-    from stacks import loader
-
     raw = stack_raw("gcp-full")
     raw["gitops"] = raw["gitops"] | {"credentialsSecret": "not-listed"}
     with pytest.raises(loader.ConfigError, match="not one of `secrets`"):
@@ -251,3 +250,13 @@ def test_the_kubernetes_backend_gets_its_source_namespace_and_read_access_from_t
     ]
     gcp = roots(render_stack("gcp-full"))["platform-secrets"].inputs["spec"]["source"]["helm"]["valuesObject"]
     assert [o["kind"] for o in gcp["extraObjects"]] == ["ClusterSecretStore"], "cloud backends need no RBAC"
+
+
+@pytest.mark.parametrize("stack", loader.stack_names())
+def test_every_stacks_contract_renders_into_its_cluster_secret(stack: str) -> None:
+    r = render_stack(stack)
+    annotations = r.one(SECRET).inputs["metadata"]["annotations"]
+    contract = r.outputs["contract"]
+    assert {k: annotations[k] for k in contract_keys()} == contract, "every contract fact crosses, unchanged"
+    labels = r.one(SECRET).inputs["metadata"]["labels"]
+    assert labels["cloud"] == contract["cluster_cloud"] and labels["profile"] == stack_raw(stack)["profile"]
