@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator, model_validator
 
-from stacks import checks
+from stacks import checks, machines
 from stacks.accelerators import ACCELERATORS
+from stacks.base import NAME, Model
+from stacks.clouds import AwsBlock, ExistingBlock, GcpBlock
 
 Cloud = Literal["gcp", "aws", "existing"]
 Profile = Literal["serving", "llm-gateway", "full"]
@@ -22,25 +23,6 @@ Environment = Literal["dev", "prod"]
 # The argo-cd Helm chart this release is tested with (argoproj/argo-helm); exact versions only.
 DEFAULT_ARGOCD_CHART_VERSION = "9.1.0"
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
-NAME = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
-
-
-class Model(BaseModel):
-    """Base of every config model: camelCase keys, unknown keys rejected with the allowed ones named."""
-
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            allowed = {f.alias or n for n, f in cls.model_fields.items()}
-            unknown = sorted(k for k in data if k not in allowed and k not in cls.model_fields)
-            if unknown:
-                raise ValueError(
-                    f"unknown key '{unknown[0]}'; allowed keys here: {', '.join(sorted(allowed))}"
-                )
-        return data
 
 
 class AuthorizedNetwork(Model):
@@ -70,81 +52,6 @@ class Cluster(Model):
                 "hyphens, starting with a letter and not ending with a hyphen"
             )
         return v
-
-
-class GcpBlock(Model):
-    project: str
-    region: str = Field(pattern=r"^[a-z]+-[a-z]+[0-9]+$")
-    zones: list[str] | None = None
-    machine_types: dict[str, str] = Field(default_factory=dict)
-    system_machine_type: str = "e2-standard-4"
-
-    @field_validator("project")
-    @classmethod
-    def _project(cls, v: str) -> str:
-        if not re.match(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", v):
-            raise ValueError(
-                f"'{v}' is not a valid GCP project id: 6-30 characters, lowercase letters, digits and "
-                "hyphens, starting with a letter and not ending with a hyphen"
-            )
-        return v
-
-    @model_validator(mode="after")
-    def _zones_in_region(self) -> GcpBlock:
-        for zone in self.zones or []:
-            if not re.match(rf"^{re.escape(self.region)}-[a-z]$", zone):
-                raise ValueError(f"zone '{zone}' is not in region '{self.region}' (e.g. {self.region}-a)")
-        return self
-
-
-class AwsBlock(Model):
-    region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
-    availability_zones: int = Field(default=3, ge=2, le=6)
-    kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$")
-    admin_principals: list[str]
-    instance_types: dict[str, str] = Field(default_factory=dict)
-    system_instance_type: str = "m7i.xlarge"
-    # An EBS snapshot of a containerd image store with the serving images pre-pulled (GPU nodes mount it).
-    image_snapshot_id: str | None = Field(default=None, pattern=r"^snap-[0-9a-f]{8,17}$")
-
-    @field_validator("admin_principals")
-    @classmethod
-    def _admins(cls, principals: list[str]) -> list[str]:
-        # The cluster authenticates through access entries only and never bootstraps its creator (a flag
-        # EKS can only set at creation), so these principals are the only way in, this program included.
-        if not principals:
-            raise ValueError(
-                "at least one IAM role or user ARN is required: EKS access entries are the only way into "
-                "the cluster (the creator gets no implicit admin), and the bootstrap runs as one of them"
-            )
-        for arn in principals:
-            if not re.match(r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/[\w+=,.@/-]{1,512}$", arn):
-                raise ValueError(
-                    f"'{arn}' is not an IAM role or user ARN (arn:aws:iam::123456789012:role/NAME); "
-                    "for an assumed-role session give the role's ARN, not the sts session's"
-                )
-        if len(set(principals)) != len(principals):
-            raise ValueError("an ARN is listed twice; each principal gets one access entry")
-        return principals
-
-
-class ExistingBlock(Model):
-    """A cluster no adapter builds (on-prem, another provider, kind): its facts come from config."""
-
-    kubeconfig_context: str = Field(min_length=1)
-    region: str = Field(default="on-prem", min_length=1, max_length=63, pattern=NAME)
-    # The provisioner behind the neutral storage classes (kind ships rancher.io/local-path).
-    storage_provisioner: str = Field(default="rancher.io/local-path", min_length=1)
-    secrets_backend: Literal["vault", "kubernetes", "gcp-secret-manager", "aws-secrets-manager"] = (
-        "kubernetes"
-    )
-    # Where that backend lives: Vault address, namespace holding the secrets, GCP project, AWS region.
-    secrets_location: str = Field(default="platform-secrets", min_length=1)
-    dns_provider: Literal["none", "rfc2136", "cloudflare", "google", "aws"] = "none"
-    dns_zone_id: str = ""
-    model_registry: str = Field(
-        default="localhost:5001/models", pattern=r"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$"
-    )
 
 
 class Network(Model):
@@ -327,26 +234,21 @@ class StackConfig(Model):
         return self
 
     @model_validator(mode="after")
-    def _overrides_fit(self) -> StackConfig:
-        pools = {p.name: p for p in self.gpu.pools}
-        overrides: dict[str, str] = {}
-        families: dict[str, tuple[str, ...]] = {}
-        key = ""
-        if self.gcp is not None:
-            key, overrides = "gcp.machineTypes", self.gcp.machine_types
-            families = {n: ACCELERATORS[p.accelerator].gke_families for n, p in pools.items()}
-        elif self.aws is not None:
-            key, overrides = "aws.instanceTypes", self.aws.instance_types
-            families = {n: ACCELERATORS[p.accelerator].eks_families for n, p in pools.items()}
-        for pool, machine in overrides.items():
-            if pool not in pools:
-                raise ValueError(f"{key}.{pool}: no GPU pool named '{pool}'; pools: {', '.join(pools)}")
-            allowed = families[pool]
-            if not allowed or not machine.startswith(allowed):
-                raise ValueError(
-                    f"{key}.{pool}: '{machine}' does not carry {pools[pool].accelerator}; "
-                    f"allowed machine families: {', '.join(f + '*' for f in allowed) or 'none on this cloud'}"
-                )
+    def _machines_fit(self) -> StackConfig:
+        problems = machines.problems(self.gpu.pools, self.cloud, self.gcp, self.aws)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _control_plane_reachable(self) -> StackConfig:
+        plane = self.cluster.control_plane
+        if self.cloud in ("gcp", "aws") and not plane.authorized_networks and not plane.private_endpoint:
+            raise ValueError(
+                "cluster.controlPlane.authorizedNetworks is empty and privateEndpoint is false: nothing "
+                "could reach the cluster API, including the `pulumi up` that installs Argo CD; list the "
+                "networks you deploy from, or set privateEndpoint: true and deploy from inside the VPC"
+            )
         return self
 
     @model_validator(mode="after")

@@ -67,8 +67,11 @@ def test_the_public_endpoint_answers_only_the_authorized_networks() -> None:
 
 @pytest.mark.parametrize(
     "control_plane",
-    [{"privateEndpoint": True, "authorizedNetworks": [{"name": "vpn", "cidr": "203.0.113.0/24"}]}, {}],
-    ids=["private endpoint", "no authorized networks"],
+    [
+        {"privateEndpoint": True, "authorizedNetworks": [{"name": "vpn", "cidr": "203.0.113.0/24"}]},
+        {"privateEndpoint": True},
+    ],
+    ids=["private endpoint with networks", "private endpoint alone"],
 )
 def test_without_authorized_networks_or_with_a_private_endpoint_there_is_no_public_endpoint(
     control_plane: dict[str, object],

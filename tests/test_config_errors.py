@@ -1,8 +1,8 @@
 """The stack-config contract: every bad value is refused before any resource exists, naming the key.
 
-Each case starts from a valid shipped stack, breaks one thing, and asserts the exact key path and the
-phrase that says what is allowed. A case is also rendered through the real program to prove that the
-error surfaces as a ConfigError (no traceback) with nothing registered.
+Each case starts from a valid shipped stack (gcp-full, or aws-full for EKS-only rules), breaks one thing,
+runs the real program under the mock engine, and asserts the error names the key path and says what is
+allowed — a ConfigError (no traceback) raised before the first registration.
 """
 
 from __future__ import annotations
@@ -204,8 +204,102 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "cluster.releaseChannel",
         "'RAPID', 'REGULAR' or 'STABLE'",
     ),
+    (
+        "control plane reachable from nowhere",
+        _set("cluster.controlPlane", {"authorizedNetworks": []}),
+        "(stack)",
+        "nothing could reach the cluster API",
+    ),
+    (
+        "GPU count GKE does not sell",
+        _both(_set("gpu.pools.0.accelerator", "nvidia-t4"), _set("gpu.pools.0.acceleratorsPerNode", 8)),
+        "(stack)",
+        "gpu.pools[0]: nvidia-t4 x8 is not sold on GKE (GKE sells it 1, 2, 4 per machine)",
+    ),
+    (
+        "override carrying the wrong GPU count",
+        _set("gcp.machineTypes", {"l4": "g2-standard-48"}),
+        "(stack)",
+        "'g2-standard-48' carries 4 GPUs but gpu.pools[0] asks for acceleratorsPerNode 1",
+    ),
+    (
+        "warm GPU nodes without zones",
+        _both(_del("gcp.zones"), _set("gpu.pools.0.minNodes", 1)),
+        "(stack)",
+        "minNodes 1 needs gcp.zones",
+    ),
+    (
+        "warm GPU nodes over more zones than maxNodes allows",
+        _both(_set("gpu.pools.1.minNodes", 1), _set("gpu.pools.1.maxNodes", 2)),
+        "(stack)",
+        "starts 3 nodes, more than maxNodes 2",
+    ),
     ("invalid secret name", _set("secrets.0.name", "hf token!"), "secrets[0].name", "is not allowed here"),
 ]
+
+
+AWS_BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
+    ("no admin principals", _set("aws.adminPrincipals", []), "aws.adminPrincipals", "at least one IAM role"),
+    (
+        "an STS session as admin",
+        _set("aws.adminPrincipals", ["arn:aws:sts::111122223333:assumed-role/ops/me"]),
+        "aws.adminPrincipals",
+        "not an IAM role or user ARN",
+    ),
+    (
+        "an accelerator EC2 does not sell",
+        _both(
+            _set("gpu.pools.0.accelerator", "nvidia-h100-mega-80gb"),
+            _set("gpu.pools.0.acceleratorsPerNode", 8),
+        ),
+        "(stack)",
+        "gpu.pools[0]: nvidia-h100-mega-80gb x8 is not sold on EC2 (EC2 does not sell it)",
+    ),
+    (
+        "an instance carrying the wrong GPU count",
+        _set("aws.instanceTypes", {"l4": "g6.12xlarge"}),
+        "(stack)",
+        "'g6.12xlarge' carries 4 GPUs but gpu.pools[0] asks for acceleratorsPerNode 1",
+    ),
+    (
+        "an instance outside the accelerator's family",
+        _set("aws.instanceTypes", {"l4": "p5.48xlarge"}),
+        "(stack)",
+        "does not carry nvidia-l4; allowed machine families: g6.*, gr6.*",
+    ),
+    (
+        "too few zones",
+        _set("aws.availabilityZones", 1),
+        "aws.availabilityZones",
+        "greater than or equal to 2",
+    ),
+    ("a region typo", _set("aws.region", "us-east"), "aws.region", "is not allowed here"),
+    (
+        "a bad snapshot id",
+        _set("aws.imageSnapshotId", "ami-123"),
+        "aws.imageSnapshotId",
+        "is not allowed here",
+    ),
+    (
+        "a service range EKS refuses",
+        _set("network.servicesCidr", "10.20.0.0/26"),
+        "network.servicesCidr",
+        "cannot be an EKS service range",
+    ),
+]
+
+
+def _assert_refused(stack: str, mutation: Mutation, key: str, allowed: str) -> None:
+    raw = stack_raw(stack)
+    mutation(raw)
+    observed = Rendering(stack=stack)
+    with pytest.raises(loader.ConfigError) as caught:
+        render(raw, stack, into=observed)
+    message = str(caught.value)
+    assert f"  - {key}: " in message, f"the error must name the key {key!r}:\n{message}"
+    assert allowed in message, f"the error must say what is allowed ({allowed!r}):\n{message}"
+    assert "Traceback" not in message and "pydantic" not in message.lower(), "errors read as config advice"
+    assert observed.resources == [], "nothing is registered from a bad config"
 
 
 @pytest.mark.parametrize(
@@ -214,14 +308,16 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
 def test_each_bad_value_is_refused_with_its_key_and_what_is_allowed(
     mutation: Mutation, key: str, allowed: str
 ) -> None:
-    raw = stack_raw("gcp-full")
-    mutation(raw)
-    with pytest.raises(loader.ConfigError) as caught:
-        loader.validate(raw)
-    message = str(caught.value)
-    assert f"  - {key}: " in message, f"the error must name the key {key!r}:\n{message}"
-    assert allowed in message, f"the error must say what is allowed ({allowed!r}):\n{message}"
-    assert "Traceback" not in message and "pydantic" not in message.lower(), "errors read as config advice"
+    _assert_refused("gcp-full", mutation, key, allowed)
+
+
+@pytest.mark.parametrize(
+    ("mutation", "key", "allowed"), [c[1:] for c in AWS_BAD_CONFIGS], ids=[c[0] for c in AWS_BAD_CONFIGS]
+)
+def test_each_bad_eks_value_is_refused_with_its_key_and_what_is_allowed(
+    mutation: Mutation, key: str, allowed: str
+) -> None:
+    _assert_refused("aws-full", mutation, key, allowed)
 
 
 def test_the_catalog_covers_the_examples_the_contract_names() -> None:

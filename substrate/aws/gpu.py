@@ -11,7 +11,7 @@ the same labels and taint: a managed node group at zero never scales from zero b
 
 Instance type: `aws.instanceTypes[pool]` when given (the schema keeps it in the accelerator's
 family), else the accelerator's EC2 instance for the count; an accelerator or count EC2 does not sell
-is a config error naming the pool, raised before anything is registered.
+is a config error naming the pool (stacks/machines.py), raised before anything is registered.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from stacks.accelerators import accelerator
-from stacks.loader import ConfigError
+from stacks.machines import eks_instance
 from stacks.schema import GpuPool
 from substrate.aws.nodes import NodeGroupSpec, launch_template, node_group
 from substrate.component import Component
@@ -33,30 +32,8 @@ GPU_AMI = "AL2023_x86_64_NVIDIA"
 
 
 def instance_types(pools: Sequence[GpuPool], overrides: Mapping[str, str]) -> dict[str, str]:
-    """Pool name -> EC2 instance type; a ConfigError names every pool EC2 cannot serve."""
-    resolved: dict[str, str] = {}
-    problems: list[str] = []
-    for i, pool in enumerate(pools):
-        if pool.name in overrides:
-            resolved[pool.name] = overrides[pool.name]
-            continue
-        sold = accelerator(pool.accelerator).eks_instances
-        if pool.accelerators_per_node in sold:
-            resolved[pool.name] = sold[pool.accelerators_per_node]
-            continue
-        offer = (
-            f"EC2 sells it {' or '.join(str(n) for n in sorted(sold))} per instance"
-            if sold
-            else "EC2 does not sell it"
-        )
-        problems.append(
-            f"  - gpu.pools[{i}]: {pool.accelerator} x{pool.accelerators_per_node} is not sold on EC2 "
-            f"({offer}); choose another acceleratorsPerNode or accelerator, "
-            f"or set aws.instanceTypes.{pool.name}"
-        )
-    if problems:
-        raise ConfigError("invalid stack config:\n" + "\n".join(problems))
-    return resolved
+    """Pool name -> EC2 instance type (the schema has refused pools EC2 cannot serve)."""
+    return {pool.name: eks_instance(pool, overrides) for pool in pools}
 
 
 @dataclass

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from stacks.accelerators import accelerator
+from stacks.machines import gke_machine
 from stacks.schema import GpuPool, GpuSharing
 from substrate.component import Component
 from substrate.contract import ACCELERATOR_LABEL, GPU_TAINT_KEY, GPU_TAINT_VALUE, POOL_LABEL
@@ -39,7 +40,7 @@ class GpuPoolsArgs:
 
 def machine_type(pool: GpuPool, overrides: dict[str, str]) -> str:
     """The override from `gcp.machineTypes`, else the accelerator's default machine for the count."""
-    return overrides.get(pool.name) or accelerator(pool.accelerator).gke_machines[pool.accelerators_per_node]
+    return gke_machine(pool, overrides)
 
 
 class GpuPools(Component):

@@ -1,0 +1,29 @@
+"""The base every config model shares: camelCase keys, unknown keys refused with the allowed ones named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic.alias_generators import to_camel
+
+# Lowercase DNS-label-like names (clusters, pools, zones).
+NAME = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
+
+
+class Model(BaseModel):
+    """Base of every config model: camelCase keys, unknown keys rejected with the allowed ones named."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            allowed = {f.alias or n for n, f in cls.model_fields.items()}
+            unknown = sorted(k for k in data if k not in allowed and k not in cls.model_fields)
+            if unknown:
+                raise ValueError(
+                    f"unknown key '{unknown[0]}'; allowed keys here: {', '.join(sorted(allowed))}"
+                )
+        return data
