@@ -46,6 +46,12 @@ def computed_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str,
             "privateClusterConfig": private,
             "__id": f"projects/{project}/locations/{location}/clusters/{inputs['name']}",
         }
+    elif type_ == "gcp:projects/serviceIdentity:ServiceIdentity":
+        agent = {"container.googleapis.com": "container-engine-robot"}.get(inputs["service"], "service-agent")
+        email = f"service-{MOCK_PROJECT_NUMBER}@{agent}.iam.gserviceaccount.com"
+        out = {"email": email, "member": f"serviceAccount:{email}"}
+    elif type_ == "gcp:projects/iAMCustomRole:IAMCustomRole":
+        out = {"name": f"projects/{project}/roles/{inputs['roleId']}"}
     elif type_ == "gcp:kms/keyRing:KeyRing":
         out = {"__id": f"projects/{project}/locations/{inputs['location']}/keyRings/{inputs['name']}"}
     elif type_ == "gcp:kms/cryptoKey:CryptoKey":

@@ -24,6 +24,8 @@ class Accelerator:
     eks_instances: dict[int, str] = field(default_factory=dict)
     eks_families: tuple[str, ...] = ()
     memory_gib: int = 0
+    # Boot disk type on GKE: A3 Ultra (H200) machines take Hyperdisk only.
+    gke_boot_disk: str = "pd-ssd"
 
     @property
     def allowed_counts(self) -> list[int]:
@@ -96,6 +98,7 @@ ACCELERATORS: dict[str, Accelerator] = {
             gke_type="nvidia-h200-141gb",
             gke_machines={8: "a3-ultragpu-8g"},
             gke_families=("a3-ultragpu-",),
+            gke_boot_disk="hyperdisk-balanced",
             eks_instances={8: "p5e.48xlarge"},
             eks_families=("p5e.", "p5en."),
             memory_gib=141,

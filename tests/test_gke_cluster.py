@@ -89,6 +89,9 @@ def test_etcd_secrets_are_encrypted_with_a_rotating_kms_key_the_gke_agent_may_us
         grant["member"]
         == "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com"
     )
+    agent = r.one("gcp:projects/serviceIdentity:ServiceIdentity")
+    assert agent.inputs["service"] == "container.googleapis.com", "the agent exists before it is granted"
+    assert agent.urn in r.one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").dependencies
     cluster = r.one(CLUSTER)
     grant_urn = r.one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").urn
     assert grant_urn in cluster.dependencies, "the cluster waits for the agent's grant, or creation fails"

@@ -19,7 +19,11 @@ def test_nodes_run_as_a_dedicated_service_account_with_one_minimal_role() -> Non
         a for a in r.of_type("gcp:serviceaccount/account:Account") if a.inputs["accountId"].endswith("nodes")
     )
     email = f"{node_sa.inputs['accountId']}@acme-llm-prod.iam.gserviceaccount.com"
-    roles = [m.inputs["role"] for m in r.of_type("gcp:projects/iAMMember:IAMMember")]
+    roles = [
+        m.inputs["role"]
+        for m in r.of_type("gcp:projects/iAMMember:IAMMember")
+        if m.inputs["member"].endswith(email)
+    ]
     assert roles == ["roles/container.defaultNodeServiceAccount"], (
         "nodes hold no project role beyond GKE's own"
     )

@@ -54,6 +54,14 @@ def test_the_zone_is_created_for_the_domain_and_external_dns_may_edit_only_it() 
     assert (grant["managedZone"], grant["member"]) == ("llm-acme-example", f"serviceAccount:{DNS_EMAIL}")
     project_roles = {m.inputs["role"] for m in r.of_type("gcp:projects/iAMMember:IAMMember")}
     assert not any(role.startswith("roles/dns") for role in project_roles), "DNS rights are zone-scoped"
+    (lister,) = r.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
+    assert lister.inputs["permissions"] == ["dns.managedZones.list"], (
+        "external-dns may list zones, nothing more"
+    )
+    (grant,) = [
+        m for m in r.of_type("gcp:projects/iAMMember:IAMMember") if m.inputs["member"].endswith(DNS_EMAIL)
+    ]
+    assert grant.inputs["role"] == f"projects/acme-llm-prod/roles/{lister.inputs['roleId']}"
 
 
 def test_an_existing_zone_is_looked_up_not_created() -> None:

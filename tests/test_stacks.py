@@ -54,6 +54,9 @@ def test_only_never_reusable_names_and_stack_labels_depend_on_the_stack_name() -
         "substrate-encryption-key.keyRing",
         "substrate-encryption-gke-agent.cryptoKeyId",
         "substrate-cluster-gke.databaseEncryption.keyName",
+        # a deleted custom role's id stays reserved for weeks, and its grant follows it
+        "substrate-dns-zone-lister-role.roleId",
+        "substrate-dns-zone-lister.role",
         # labels naming the stack (provider config arrives JSON-encoded)
         "substrate-gcp.defaultLabels",
         "substrate-cluster-gke.resourceLabels.stack",

@@ -60,10 +60,6 @@ class GkeSubstrate(Component):
         scoped = pulumi.ResourceOptions(parent=self, providers=[provider])
         apis = ProjectApis(f"{name}-apis", g.project, opts=scoped)
         after_apis = pulumi.ResourceOptions.merge(scoped, pulumi.ResourceOptions(depends_on=apis.services))
-        project_number = gcp.organizations.get_project_output(
-            project_id=g.project, opts=pulumi.InvokeOutputOptions(provider=provider, depends_on=apis.services)
-        ).number
-
         network = Network(
             f"{name}-network",
             NetworkArgs(
@@ -80,7 +76,7 @@ class GkeSubstrate(Component):
         nodes = NodeIdentity(f"{name}-nodes", NodeIdentityArgs(g.project, cluster_name), opts=after_apis)
         encryption = SecretsEncryptionKey(
             f"{name}-encryption",
-            EncryptionArgs(g.project, project_number, g.region, cluster_name, protect),
+            EncryptionArgs(g.project, g.region, cluster_name, protect),
             opts=after_apis,
         )
         cluster = GkeCluster(
@@ -156,6 +152,7 @@ class GkeSubstrate(Component):
             f"{name}-dns",
             DnsArgs(
                 project=g.project,
+                cluster_name=cluster_name,
                 domain=config.dns.domain,
                 zone_name=config.dns.zone,
                 create_zone=config.dns.create_zone,

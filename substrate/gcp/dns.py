@@ -1,6 +1,9 @@
 """The Cloud DNS zone for `dns.domain` (created, or an existing one looked up) and external-dns' grant.
 
-external-dns may change records in this zone only: the grant is on the zone, not the project.
+external-dns may change records in this zone only: the grant is on the zone, not the project. It also
+lists managed zones to find this one (kubernetes-sigs/external-dns#909), which only a project-level
+permission allows: a custom role holding exactly `dns.managedZones.list` — not `roles/dns.reader`, which
+would also read every zone's records.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ import pulumi
 import pulumi_gcp as gcp
 
 from substrate.component import Component
+from substrate.naming import stack_suffix
 
 
 @dataclass
 class DnsArgs:
     project: str
+    cluster_name: str
     domain: str
     zone_name: str
     create_zone: bool
@@ -41,7 +46,9 @@ class DnsZone(Component):
             self.zone_name: pulumi.Output[str] = zone.name
             self.name_servers: pulumi.Output[Sequence[str]] = zone.name_servers
         else:
-            existing = gcp.dns.get_managed_zone_output(project=args.project, name=args.zone_name)
+            existing = gcp.dns.get_managed_zone_output(
+                project=args.project, name=args.zone_name, opts=pulumi.InvokeOutputOptions(parent=self)
+            )
             self.zone_name = existing.name
             self.name_servers = existing.name_servers
         self.editor_grant = gcp.dns.DnsManagedZoneIamMember(
@@ -49,6 +56,23 @@ class DnsZone(Component):
             project=args.project,
             managed_zone=self.zone_name,
             role="roles/dns.admin",
+            member=args.editor,
+            opts=self.child(),
+        )
+        self.zone_lister = gcp.projects.IAMCustomRole(
+            f"{name}-zone-lister-role",
+            project=args.project,
+            # Deleted custom role ids stay reserved for weeks: unique to the cluster and stack.
+            role_id=f"dnsZoneLister_{args.cluster_name.replace('-', '_')}_{stack_suffix()}",
+            title=f"List DNS zones ({args.cluster_name})",
+            description="external-dns finds its zone by listing managed zones; nothing else",
+            permissions=["dns.managedZones.list"],
+            opts=self.child(),
+        )
+        self.lister_grant = gcp.projects.IAMMember(
+            f"{name}-zone-lister",
+            project=args.project,
+            role=self.zone_lister.name,
             member=args.editor,
             opts=self.child(),
         )

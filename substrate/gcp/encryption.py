@@ -20,7 +20,6 @@ ROTATION_PERIOD = "7776000s"  # 90 days
 @dataclass
 class EncryptionArgs:
     project: str
-    project_number: pulumi.Input[str]
     region: str
     cluster_name: str
     protect: bool
@@ -44,15 +43,19 @@ class SecretsEncryptionKey(Component):
             rotation_period=ROTATION_PERIOD,
             opts=self.child(protect=args.protect),
         )
+        # On a new project the GKE service agent appears some time after the API is enabled; asking for
+        # its identity creates it, so the grant never races it.
+        self.gke_agent = gcp.projects.ServiceIdentity(
+            f"{name}-gke-agent-identity",
+            project=args.project,
+            service="container.googleapis.com",
+            opts=self.child(),
+        )
         self.agent_grant = gcp.kms.CryptoKeyIAMMember(
             f"{name}-gke-agent",
             crypto_key_id=self.key.id,
             role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
-            member=pulumi.Output.concat(
-                "serviceAccount:service-",
-                args.project_number,
-                "@container-engine-robot.iam.gserviceaccount.com",
-            ),
+            member=self.gke_agent.member,
             opts=self.child(),
         )
         self.register_outputs({"key": self.key.id})

@@ -7,6 +7,7 @@ taint to GPU pools by itself; it is declared here too, or every `pulumi up` woul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -75,7 +76,8 @@ class GpuPools(Component):
             location=args.region,
             cluster=args.cluster,
             node_locations=list(args.zones) if args.zones else None,
-            initial_node_count=pool.min_nodes,
+            # Per zone: the schema has made warm pools list their zones and keep this within maxNodes.
+            initial_node_count=math.ceil(pool.min_nodes / len(args.zones)) if args.zones else 0,
             autoscaling=gcp.container.NodePoolAutoscalingArgs(
                 total_min_node_count=pool.min_nodes,
                 total_max_node_count=pool.max_nodes,
@@ -88,7 +90,7 @@ class GpuPools(Component):
                 args.service_account,
                 machine_type=machine_type(pool, args.machine_overrides),
                 disk_size_gb=pool.disk_size_gb,
-                disk_type="pd-ssd",
+                disk_type=gpu.gke_boot_disk,
                 spot=pool.spot,
                 guest_accelerators=[
                     gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
