@@ -46,13 +46,19 @@ def repo_url(value: str) -> str:
     """An https:// or ssh Git URL with no credential in it."""
     scp = SCP_LIKE_GIT.match(value)
     if scp:
+        if scp.group("user") != "git":
+            raise ValueError("repoURL's ssh user must be `git`; any other user may be a credential")
         return value
     parts = urlsplit(value)
     if parts.scheme not in ("https", "ssh"):
         raise ValueError(f"'{value}' must be an https:// or ssh:// Git URL (or git@host:org/repo.git)")
     if not parts.hostname:
         raise ValueError(f"'{value}' has no host")
-    if parts.password is not None or (parts.scheme == "https" and parts.username is not None):
+    if (
+        parts.password is not None
+        or parts.username not in (None, "git")
+        or (parts.scheme == "https" and parts.username is not None)
+    ):
         raise ValueError(
             "repoURL embeds a credential; give the bare URL and store the credential in the cloud "
             "secret manager (it reaches Argo CD through External Secrets)"

@@ -46,9 +46,9 @@ class Cluster(Model):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, v: Any) -> Any:
-        if isinstance(v, str) and (len(v) > 40 or not re.match(NAME, v)):
+        if isinstance(v, str) and (not 2 <= len(v) <= 40 or not re.match(NAME, v)):
             raise ValueError(
-                f"'{v}' is not a valid cluster name: 1-40 characters, lowercase letters, digits and "
+                f"'{v}' is not a valid cluster name: 2-40 characters, lowercase letters, digits and "
                 "hyphens, starting with a letter and not ending with a hyphen"
             )
         return v
@@ -157,6 +157,15 @@ class Dns(Model):
     zone_name: str | None = Field(default=None, max_length=63, pattern=NAME)
 
     _domain = field_validator("domain")(checks.domain)
+
+    @model_validator(mode="after")
+    def _zone_name_valid(self) -> Dns:
+        if self.zone_name is None and (len(self.zone) > 63 or not re.match(NAME, self.zone)):
+            raise ValueError(
+                f"the zone name derived from '{self.domain}' ('{self.zone}') is not a valid Cloud DNS zone "
+                "name (a letter first, at most 63 characters); set dns.zoneName"
+            )
+        return self
 
     @property
     def zone(self) -> str:

@@ -67,7 +67,9 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
     ),
     ("missing cloud block", _del("gcp"), "(stack)", "the 'gcp' block is missing"),
     ("uppercase cluster name", _set("cluster.name", "LLM-Full"), "cluster.name", "lowercase letters"),
-    ("cluster name over 40 chars", _set("cluster.name", "a" * 41), "cluster.name", "1-40 characters"),
+    ("cluster name over 40 chars", _set("cluster.name", "a" * 41), "cluster.name", "2-40 characters"),
+    ("one-letter cluster name", _set("cluster.name", "a"), "cluster.name", "2-40 characters"),
+    ("domain giving no zone name", _set("dns", {"domain": "1llm.example.com"}), "dns", "set dns.zoneName"),
     (
         "authorized network open to the internet",
         _set("cluster.controlPlane.authorizedNetworks", [{"name": "all", "cidr": "0.0.0.0/0"}]),
@@ -129,6 +131,18 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
     (
         "repoURL with embedded credentials",
         _set("gitops.repoURL", "https://oauth2:ghp_abc@github.com/acme/llm-platform.git"),
+        "gitops.repoURL",
+        "embeds a credential",
+    ),
+    (
+        "repoURL with a token as the scp-style ssh user",
+        _set("gitops.repoURL", "ghp_abcdef@github.com:acme/llm-platform.git"),
+        "gitops.repoURL",
+        "ssh user must be `git`",
+    ),
+    (
+        "repoURL with a token as the ssh:// user",
+        _set("gitops.repoURL", "ssh://ghp_abcdef@github.com/acme/llm-platform.git"),
         "gitops.repoURL",
         "embeds a credential",
     ),

@@ -148,13 +148,20 @@ class GkeCluster(Component):
                 ignore_changes=["nodeConfig", "initialNodeCount"],
             ),
         )
-        private = self.cluster.private_cluster_config.apply(
-            lambda c: (c.private_endpoint if c else None) or ""
-        )
-        self.endpoint: pulumi.Output[str] = (
-            private if args.private_endpoint else self.cluster.endpoint.apply(lambda e: e or "")
-        )
+        if args.private_endpoint:
+            self.endpoint: pulumi.Output[str] = self.cluster.private_cluster_config.apply(
+                lambda c: _required(c.private_endpoint if c else None, "private endpoint")
+            )
+        else:
+            self.endpoint = self.cluster.endpoint.apply(lambda e: _required(e, "endpoint"))
         self.ca_certificate: pulumi.Output[str] = self.cluster.master_auth.apply(
-            lambda a: (a.cluster_ca_certificate if a else None) or ""
+            lambda a: _required(a.cluster_ca_certificate if a else None, "CA certificate")
         )
         self.register_outputs({"name": self.cluster.name, "endpoint": self.endpoint})
+
+
+def _required(value: str | None, what: str) -> str:
+    # An empty endpoint or CA would make a kubeconfig that points nowhere; fail loudly instead.
+    if not value:
+        raise ValueError(f"GKE returned no cluster {what}")
+    return value
