@@ -36,10 +36,3 @@ def layers_for(profile: str) -> tuple[str, ...]:
 def flag(name: str) -> str:
     """The cluster-Secret label that enables a layer or add-on (GitOps Bridge style)."""
     return "enable_" + name.replace("-", "_")
-
-
-def pruned_layers(previous: str | None, profile: str) -> tuple[str, ...]:
-    """Layers the previous profile synced that `profile` no longer includes (empty when widening)."""
-    if previous is None:
-        return ()
-    return tuple(layer for layer in layers_for(previous) if layer not in layers_for(profile))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bootstrap.cluster_secret import annotation_keys_added_by_bootstrap
-from bootstrap.layers import LAYERS, layers_for, pruned_layers
+from bootstrap.layers import LAYERS, layers_for
 from bootstrap.roots import CASCADE_FINALIZER
 from bootstrap.secrets_root import ESO_CHART_VERSION
 from offline.engine import Registration, Rendering, is_secret
@@ -116,8 +116,6 @@ def test_roots_cascade_deletion_with_a_timeout() -> None:
 
 
 def test_narrowing_a_profile_is_refused_unless_the_stack_allows_it() -> None:
-    assert pruned_layers("full", "serving") == ("llm-gateway", "full")
-    assert pruned_layers("serving", "full") == (), "widening prunes nothing"
     guarded = roots(render_stack("gcp-full"))
     assert all(r.protect for r in guarded.values()), "the engine refuses to delete a protected root"
     allowed = roots(render_stack("gcp-full", argocd={"chartVersion": "9.1.0", "allowLayerRemoval": True}))

@@ -12,7 +12,7 @@ STACKS = loader.stack_names()
 
 
 def test_the_stacks_the_release_promises_are_shipped() -> None:
-    assert {"gcp-serving", "gcp-full"} <= set(STACKS)
+    assert set(STACKS) == {"gcp-serving", "gcp-llm-gateway", "gcp-full", "aws-serving", "aws-full", "local"}
 
 
 @pytest.mark.parametrize("stack", STACKS)
