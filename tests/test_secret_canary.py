@@ -8,6 +8,7 @@ import json
 import re
 import secrets
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,52 @@ def test_every_credential_like_output_is_secret(stack: str) -> None:
         assert is_secret(outputs["kubeconfig"])
 
 
-def test_no_tracked_file_holds_the_canary_or_a_key_shaped_secret() -> None:
+def test_secret_values_in_the_secret_manager_never_come_back_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The canary as the value of every listed secret, the repo credential included: seed-secrets keeps
+    them and prints none; the plan never sees them."""
+    import boto3
+    import yaml
+    from moto import mock_aws
+
+    from preflight import cli
+    from preflight.aws_clients import AwsClients
+
+    raw = stack_raw("aws-full")
+    raw["gitops"] = raw["gitops"] | {"credentialsSecret": "argocd-repo-credentials"}
+    stack = tmp_path / "Pulumi.canary.yaml"
+    stack.write_text(yaml.safe_dump({"config": {f"{loader.PROJECT}:{k}": v for k, v in raw.items()}}))
+    with mock_aws():
+        secrets = boto3.client("secretsmanager", region_name=raw["aws"]["region"])
+        for entry in raw["secrets"]:
+            value = json.dumps({"username": "x", "password": CANARY}) if "repo" in entry["name"] else CANARY
+            secrets.create_secret(Name=f"llm-full/{entry['name']}", SecretString=value)
+        clients = AwsClients(raw["aws"]["region"], None, None, None, None, secrets)
+        assert cli.main(["seed-secrets", str(stack)], aws=lambda region: clients) == 0
+        untouched = secrets.get_secret_value(SecretId="llm-full/litellm-master-key")["SecretString"]
+    captured = capsys.readouterr()
+    assert untouched == CANARY, "an existing value is kept"
+    assert CANARY not in captured.out + captured.err
+    assert plan.main([str(stack), "--format", "json"]) == 0
+    assert CANARY not in capsys.readouterr().out
+
+
+def test_planning_writes_no_file_and_no_tracked_file_holds_a_key_shaped_secret(tmp_path: Path) -> None:
+    before = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "offline.plan", "gcp-full", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    after = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert after == before, "a plan writes nothing into the working tree"
     files = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -102,8 +148,5 @@ def test_no_tracked_file_holds_the_canary_or_a_key_shaped_secret() -> None:
     )
     for name in files:
         path = ROOT / name
-        if not path.is_file() or path.stat().st_size > 1_000_000:
-            continue
-        text = path.read_text(errors="ignore")
-        assert CANARY not in text, name
-        assert not key_shapes.search(text), f"{name} holds something shaped like a private key or token"
+        if path.is_file() and path.stat().st_size <= 1_000_000:
+            assert not key_shapes.search(path.read_text(errors="ignore")), f"{name} holds a key-shaped secret"
