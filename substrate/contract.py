@@ -28,6 +28,13 @@ GPU_TAINT_VALUE = "present"
 GPU_TAINT_EFFECT = "NoSchedule"
 POOL_LABEL = "llm-platform.io/gpu-pool"
 ACCELERATOR_LABEL = "llm-platform.io/accelerator"
+# The node label of the system pool every adapter builds (Argo CD and the controllers run there).
+SYSTEM_POOL_LABEL = {"llm-platform.io/pool": "system"}
+# Where the seed's controllers run, as (namespace, service account): the identity each cloud binds.
+ESO_IDENTITY = ("external-secrets", "external-secrets")
+EXTERNAL_DNS_IDENTITY = ("external-dns", "external-dns")
+# The model registry's name under the cluster (Artifact Registry repository, ECR prefix).
+MODEL_REPOSITORY = "models"
 
 
 @dataclass(frozen=True)

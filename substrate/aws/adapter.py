@@ -34,6 +34,7 @@ from substrate.aws.storage import storage_facts
 from substrate.aws.system_pool import SystemPool, SystemPoolArgs
 from substrate.component import Component
 from substrate.contract import (
+    MODEL_REPOSITORY,
     ClusterFacts,
     DnsFacts,
     NodeAutoscalerFacts,
@@ -45,7 +46,6 @@ from substrate.facts import cold_start_facts, gpu_facts
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
 
-MODEL_REPOSITORY = "models"
 # What EKS accepts as a service range: inside these blocks, /12 to /24.
 SERVICE_BLOCKS = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 AWS_CLI_HINT = (

@@ -17,8 +17,9 @@ import pulumi_aws as aws
 from substrate.aws.iam import policy_json, statement
 from substrate.aws.identity import PodIdentityArgs, PodIdentityRole
 from substrate.component import Component
+from substrate.contract import EXTERNAL_DNS_IDENTITY
 
-EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns", "external-dns"
+EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT = EXTERNAL_DNS_IDENTITY
 ZONE_ACTIONS = (
     "route53:ChangeResourceRecordSets",
     "route53:ListResourceRecordSets",

@@ -21,8 +21,9 @@ from stacks.schema import SecretRef
 from substrate.aws.iam import policy_json, statement
 from substrate.aws.identity import PodIdentityArgs, PodIdentityRole
 from substrate.component import Component
+from substrate.contract import ESO_IDENTITY
 
-ESO_NAMESPACE, ESO_SERVICE_ACCOUNT = "external-secrets", "external-secrets"
+ESO_NAMESPACE, ESO_SERVICE_ACCOUNT = ESO_IDENTITY
 READ_ACTIONS = (
     "secretsmanager:GetSecretValue",
     "secretsmanager:DescribeSecret",

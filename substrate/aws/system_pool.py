@@ -14,8 +14,8 @@ import pulumi_aws as aws
 
 from substrate.aws.nodes import NodeGroupSpec, launch_template, node_group
 from substrate.component import Component
+from substrate.contract import SYSTEM_POOL_LABEL
 
-SYSTEM_LABEL = {"llm-platform.io/pool": "system"}
 SYSTEM_DISK_GB = 100
 
 
@@ -48,7 +48,7 @@ class SystemPool(Component):
                 instance_type=args.instance_type,
                 min_size=args.zones,
                 max_size=3 * args.zones,
-                labels=dict(SYSTEM_LABEL),
+                labels=dict(SYSTEM_POOL_LABEL),
             ),
             cluster_name=args.cluster_name,
             version=args.version,

@@ -14,6 +14,8 @@ import pulumi_kubernetes as k8s
 from stacks.schema import StackConfig
 from substrate.component import Component
 from substrate.contract import (
+    ESO_IDENTITY,
+    EXTERNAL_DNS_IDENTITY,
     ClusterFacts,
     DnsFacts,
     NodeAutoscalerFacts,
@@ -55,14 +57,14 @@ class ExistingCluster(Component):
                 location=e.secrets_location,
                 prefix="",
                 names=tuple(s.name for s in config.secrets),
-                identity=WorkloadIdentity("external-secrets", "external-secrets", "", ""),
+                identity=WorkloadIdentity(*ESO_IDENTITY, "", ""),
             ),
             dns=DnsFacts(
                 provider=e.dns_provider,
                 domain=config.dns.domain,
                 zone_id=e.dns_zone_id,
                 policy="sync",
-                identity=WorkloadIdentity("external-dns", "external-dns", "", ""),
+                identity=WorkloadIdentity(*EXTERNAL_DNS_IDENTITY, "", ""),
             ),
             storage=storage,
             registry=RegistryFacts(url=e.model_registry),

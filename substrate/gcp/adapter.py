@@ -11,6 +11,9 @@ import pulumi_kubernetes as k8s
 from stacks.schema import StackConfig
 from substrate.component import Component
 from substrate.contract import (
+    ESO_IDENTITY,
+    EXTERNAL_DNS_IDENTITY,
+    MODEL_REPOSITORY,
     ClusterFacts,
     DnsFacts,
     NodeAutoscalerFacts,
@@ -32,10 +35,6 @@ from substrate.gcp.storage import storage_facts
 from substrate.gcp.system_pool import SystemPool, SystemPoolArgs
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
-
-ESO = ("external-secrets", "external-secrets")  # namespace, service account of the ESO chart
-EXTERNAL_DNS = ("external-dns", "external-dns")
-MODEL_REPOSITORY = "models"
 
 
 def _label(value: str) -> str:
@@ -135,7 +134,7 @@ class GkeSubstrate(Component):
         )
         eso = KeylessIdentity(
             f"{name}-eso",
-            WorkloadIdentityArgs(g.project, cluster_name, "eso", *ESO, cluster=gke),
+            WorkloadIdentityArgs(g.project, cluster_name, "eso", *ESO_IDENTITY, cluster=gke),
             opts=after_apis,
         )
         SecretContainers(
@@ -145,7 +144,7 @@ class GkeSubstrate(Component):
         )
         external_dns = KeylessIdentity(
             f"{name}-external-dns",
-            WorkloadIdentityArgs(g.project, cluster_name, "dns", *EXTERNAL_DNS, cluster=gke),
+            WorkloadIdentityArgs(g.project, cluster_name, "dns", *EXTERNAL_DNS_IDENTITY, cluster=gke),
             opts=after_apis,
         )
         dns = DnsZone(

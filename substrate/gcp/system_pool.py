@@ -9,9 +9,8 @@ import pulumi
 import pulumi_gcp as gcp
 
 from substrate.component import Component
+from substrate.contract import SYSTEM_POOL_LABEL
 from substrate.gcp.nodes import autoscaled_pool_options, hardened_node_config
-
-SYSTEM_LABEL = {"llm-platform.io/pool": "system"}
 
 
 @dataclass
@@ -49,7 +48,7 @@ class SystemPool(Component):
                 machine_type=args.machine_type,
                 disk_size_gb=100,
                 disk_type="pd-balanced",
-                labels=SYSTEM_LABEL,
+                labels=SYSTEM_POOL_LABEL,
             ),
             opts=self.child(**autoscaled_pool_options()),
         )
