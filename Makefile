@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 STACK  ?= gcp-full
 # FORMAT=json prints the machine-readable plan: make plan STACK=gcp-full FORMAT=json > plan.json
 FORMAT ?= text
+# PREVIEW=1 plans a new stack's first preview (provider-computed outputs unknown), as the policy pack sees it.
+PREVIEW ?=
 
 .PHONY: venv plan doctor seed-secrets test lint fmt typecheck bench clean
 
@@ -16,7 +18,7 @@ $(VENV)/.installed: requirements.txt
 venv: $(VENV)/.installed
 
 plan: venv ## Offline plan of a stack (name or path) under Pulumi's mock engine.
-	@$(PY) -m offline.plan "$(STACK)" --format "$(FORMAT)"
+	@$(PY) -m offline.plan "$(STACK)" --format "$(FORMAT)" $(if $(PREVIEW),--preview)
 
 doctor: venv ## Read-only check of a stack's cloud prerequisites (credentials, quotas, DNS, secrets).
 	@$(PY) -m preflight doctor "$(STACK)"

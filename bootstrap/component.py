@@ -73,7 +73,7 @@ class Bootstrap(pulumi.ComponentResource):
             metadata=k8s.meta.v1.ObjectMetaArgs(
                 name="in-cluster",
                 namespace=NAMESPACE,
-                labels=contract.apply(
+                labels=args.contract.derive(
                     lambda c: secret_labels(c, profile=args.profile, environment=args.environment)
                 ),
                 annotations=contract.apply(
@@ -95,14 +95,13 @@ class Bootstrap(pulumi.ComponentResource):
             },
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=[self.argocd])),
         )
-        self.roots = self._roots(name, args, contract, k8s_opts)
+        self.roots = self._roots(name, args, k8s_opts)
         self.register_outputs({"argocd": self.argocd.status, "roots": [r.urn for r in self.roots]})
 
     def _roots(
         self,
         name: str,
         args: BootstrapArgs,
-        contract: pulumi.Output[dict[str, str]],
         k8s_opts: pulumi.ResourceOptions,
     ) -> list[k8s.apiextensions.CustomResource]:
         def root(
@@ -126,7 +125,7 @@ class Bootstrap(pulumi.ComponentResource):
                 ),
             )
 
-        secrets = contract.apply(
+        secrets = args.contract.derive(
             lambda c: secrets_root(
                 ESO_CHART_REPO,
                 "external-secrets",

@@ -73,11 +73,17 @@ class Rendering:
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, rendering: Rendering) -> None:
+    def __init__(self, rendering: Rendering, preview: bool = False) -> None:
         self.rendering = rendering
+        self.preview = preview
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        state = {**args.inputs, **computed_outputs(args.typ, args.name, args.inputs)}
+        computed = computed_outputs(args.typ, args.name, args.inputs)
+        if self.preview:
+            # A first preview: inputs echo back, everything the provider computes is not known yet.
+            computed = {k: rpc.UNKNOWN for k in computed if k != "__id"}
+            return "", {**args.inputs, **computed}
+        state = {**args.inputs, **computed}
         return state.pop("__id", f"{args.name}-id"), state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
@@ -121,20 +127,23 @@ def is_secret(value: Any) -> bool:
 def render(
     raw_config: Mapping[str, Any],
     stack: str,
+    *,
     project: str = "llm-platform",
     into: Rendering | None = None,
     program: Path = PROGRAM,
+    preview: bool = False,
 ) -> Rendering:
     """Run the program once for `stack` with `raw_config` (un-namespaced keys) and record it.
 
     `into` receives the registrations as they happen, so a caller can inspect them even when the
-    program raises.
+    program raises. `preview=True` renders a new stack's first preview: inputs echo back, and every
+    output a provider computes (ids, emails, ARNs) is unknown, as `pulumi preview` sees them.
     """
     rendering = into if into is not None else Rendering(stack=stack)
-    mocks_ = RecordingMocks(rendering)
-    settings.reset_options(project=project, stack=stack, preview=False)
+    mocks_ = RecordingMocks(rendering, preview)
+    settings.reset_options(project=project, stack=stack, preview=preview)
     set_all_config(runtime_config(raw_config))
-    mocks.set_mocks(mocks_, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks_))
+    mocks.set_mocks(mocks_, project=project, stack=stack, preview=preview, monitor=RecordingMonitor(mocks_))
     root = settings.get_root_resource()
 
     def run() -> None:

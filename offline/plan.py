@@ -58,7 +58,7 @@ def to_json(rendering: Rendering) -> dict[str, Any]:
             }
             for r in sorted(rendering.resources, key=lambda r: r.urn)
         ],
-        "contract": rendering.outputs.get("contract", {}),
+        "contract": rendering.outputs.get("contract") or {},
     }
 
 
@@ -92,11 +92,13 @@ def to_text(rendering: Rendering) -> str:
             lines.append("  (nothing: added by the bootstrap component)")
         lines.append("")
 
-    contract = rendering.outputs.get("contract", {})
+    contract = rendering.outputs.get("contract") or {}
     lines.append(
         f"== contract (schema {contract.get('schema_version', '?')}): the only thing that crosses =="
     )
     lines += [f"  {k} = {v}" for k, v in contract.items()]
+    if not contract:
+        lines.append("  (known only after the update: some facts are values providers compute)")
     lines.append("")
     custom = [r for r in rendering.resources if r.custom]
     lines.append("== summary ==")
@@ -113,13 +115,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
     parser.add_argument("stack", help="stack name (gcp-full) or path to a stack file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="plan a new stack's first preview: outputs providers compute are unknown",
+    )
     args = parser.parse_args(argv)
     try:
         path = loader.resolve_stack_file(args.stack)
         raw = loader.read_stack_file(path)
         config = loader.validate(raw)  # fail before the engine starts: nothing is registered
         stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
-        rendering = render(raw, stack)
+        rendering = render(raw, stack, preview=args.preview)
     except loader.ConfigError as exc:
         print(f"error: {args.stack}: {exc}", file=sys.stderr)
         return 2

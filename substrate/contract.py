@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pulumi
 
 SCHEMA_VERSION = "v1"
+T = TypeVar("T")
 
 GpuStack = Literal["managed", "operator"]
 # Who installs the NVIDIA driver and container toolkit on GPU nodes.
@@ -162,6 +164,15 @@ class SubstrateContract:
     def resolved(self) -> pulumi.Output[dict[str, str]]:
         flat = self.flatten()
         return pulumi.Output.all(*flat.values()).apply(lambda values: dict(zip(flat, values, strict=True)))
+
+    def derive(self, fn: Callable[[Mapping[str, str]], T]) -> pulumi.Input[T]:
+        """`fn` over the contract: a plain value when every key `fn` reads is known before any resource
+        exists (so a first preview — and the policy pack — sees it), else an output."""
+        plain = {k: v for k, v in self.flatten().items() if isinstance(v, str)}
+        try:
+            return fn(plain)
+        except KeyError:
+            return self.resolved().apply(fn)
 
 
 def _flatten(prefix: str, value: Any) -> dict[str, pulumi.Input[str]]:

@@ -59,11 +59,12 @@ class DnsZone(Component):
             member=args.editor,
             opts=self.child(),
         )
+        # Deleted custom role ids stay reserved for weeks: unique to the cluster and stack.
+        role_id = f"dnsZoneLister_{args.cluster_name.replace('-', '_')}_{stack_suffix()}"
         self.zone_lister = gcp.projects.IAMCustomRole(
             f"{name}-zone-lister-role",
             project=args.project,
-            # Deleted custom role ids stay reserved for weeks: unique to the cluster and stack.
-            role_id=f"dnsZoneLister_{args.cluster_name.replace('-', '_')}_{stack_suffix()}",
+            role_id=role_id,
             title=f"List DNS zones ({args.cluster_name})",
             description="external-dns finds its zone by listing managed zones; nothing else",
             permissions=["dns.managedZones.list"],
@@ -72,8 +73,10 @@ class DnsZone(Component):
         self.lister_grant = gcp.projects.IAMMember(
             f"{name}-zone-lister",
             project=args.project,
-            role=self.zone_lister.name,
+            # The role's name is fixed by its id, so the grant is known at preview (and checkable by the
+            # policy pack); the dependency keeps the order.
+            role=f"projects/{args.project}/roles/{role_id}",
             member=args.editor,
-            opts=self.child(),
+            opts=self.child(depends_on=[self.zone_lister]),
         )
         self.register_outputs({"zone": self.zone_name, "nameServers": self.name_servers})
