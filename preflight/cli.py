@@ -23,17 +23,14 @@ from preflight.gcp_client import GoogleClient
 from preflight.secret_store import SecretStore
 from stacks import loader
 from stacks.schema import StackConfig
-from substrate.aws.gpu import instance_types
 
 AwsConnect = Callable[[str], AwsClients]
 GcpConnect = Callable[[str], GcpClient]
 
 
 def load(stack: str) -> StackConfig:
-    """The validated config, with the cloud-specific errors `make plan` raises before registering."""
+    """The validated config (the schema refuses pools the stack's cloud cannot build)."""
     config = loader.validate(loader.read_stack_file(loader.resolve_stack_file(stack)))
-    if config.aws is not None:
-        instance_types(config.gpu.pools, config.aws.instance_types)  # accelerators EC2 does not sell
     if config.cloud == "existing":
         raise loader.ConfigError(
             "preflight checks the cloud of gcp and aws stacks; this stack is cloud: existing, whose "

@@ -17,8 +17,8 @@ from preflight.gcp import GcpClient, GcpSecretStore
 from preflight.report import Check, Outcome, failed
 from preflight.secret_store import SecretStore, check_secret
 from stacks.accelerators import accelerator
+from stacks.machines import eks_instance
 from stacks.schema import StackConfig
-from substrate.aws.gpu import instance_types
 
 
 def _secret_checks(config: StackConfig, store: SecretStore, stack: str) -> list[Check]:
@@ -32,7 +32,7 @@ def for_aws(
     config: StackConfig, clients: AwsClients, resolve: Resolver, stack: str
 ) -> tuple[Check, list[Check]]:
     assert config.aws is not None
-    gpu_types = instance_types(config.gpu.pools, config.aws.instance_types)
+    gpu_types = {p.name: eks_instance(p, config.aws.instance_types) for p in config.gpu.pools}
     demands, unmapped = aws_capacity.demands(config, gpu_types)
     gate = Check("aws credentials", partial(aws_account.check_credentials, clients, config))
     checks = [

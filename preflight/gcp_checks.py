@@ -16,9 +16,9 @@ from typing import Any
 from preflight.delegation import Resolver, delegated_to, delegation_possible
 from preflight.gcp import GcpClient
 from preflight.report import Outcome, failed, passed
+from stacks.machines import gke_machine
 from stacks.schema import GpuPool, StackConfig
 from substrate.gcp.apis import REQUIRED_APIS
-from substrate.gcp.gpu import machine_type
 
 # accelerator (stacks/accelerators.py) -> Compute's regional quota metric for on-demand GPUs.
 GPU_QUOTA_METRICS: dict[str, str] = {
@@ -184,4 +184,4 @@ def check_dns(client: GcpClient, config: StackConfig, resolve: Resolver) -> Outc
 
 
 def machine_for(config: StackConfig, pool: GpuPool) -> str:
-    return machine_type(pool, _gcp(config).machine_types)
+    return gke_machine(pool, _gcp(config).machine_types)

@@ -208,7 +208,8 @@ class ArgoCd(Model):
         return v
 
 
-CLOUD_BLOCKS: dict[str, str] = {"gcp": "gcp", "aws": "aws", "existing": "existing"}
+# Each cloud has a config block of the same name.
+CLOUD_BLOCKS: tuple[Cloud, ...] = ("gcp", "aws", "existing")
 
 
 class StackConfig(Model):
@@ -231,7 +232,7 @@ class StackConfig(Model):
 
     @model_validator(mode="after")
     def _one_cloud_block(self) -> StackConfig:
-        for block in CLOUD_BLOCKS.values():
+        for block in CLOUD_BLOCKS:
             present = getattr(self, block) is not None
             if block == self.cloud and not present:
                 raise ValueError(f"cloud is '{self.cloud}' but the '{block}' block is missing")

@@ -39,11 +39,6 @@ class GpuPoolsArgs:
     zones: Sequence[str] | None = None
 
 
-def machine_type(pool: GpuPool, overrides: dict[str, str]) -> str:
-    """The override from `gcp.machineTypes`, else the accelerator's default machine for the count."""
-    return gke_machine(pool, overrides)
-
-
 class GpuPools(Component):
     def __init__(self, name: str, args: GpuPoolsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:gcp:GpuPools", name, opts)
@@ -88,7 +83,7 @@ class GpuPools(Component):
             upgrade_settings=gcp.container.NodePoolUpgradeSettingsArgs(max_surge=1, max_unavailable=0),
             node_config=hardened_node_config(
                 args.service_account,
-                machine_type=machine_type(pool, args.machine_overrides),
+                machine_type=gke_machine(pool, args.machine_overrides),
                 disk_size_gb=pool.disk_size_gb,
                 disk_type=gpu.gke_boot_disk,
                 spot=pool.spot,
