@@ -1,4 +1,4 @@
-# Every target runs inside .venv, built from requirements.txt alone (exact pins).
+# Every target runs inside .venv, built from requirements.txt and requirements-dev.txt alone (exact pins).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -10,9 +10,9 @@ PREVIEW ?=
 
 .PHONY: venv plan doctor seed-secrets test lint fmt typecheck bench clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 venv: $(VENV)/.installed

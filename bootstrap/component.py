@@ -17,7 +17,7 @@ import pulumi_kubernetes as k8s
 
 from bootstrap.argocd import NAMESPACE, install_argocd
 from bootstrap.cluster_secret import IN_CLUSTER_SERVER, GitSource, secret_annotations, secret_labels
-from bootstrap.layers import layers_for
+from bootstrap.layers import roots_for
 from bootstrap.roots import ROOT_DELETE_TIMEOUT, layer_root, secrets_root
 from bootstrap.secrets_root import ESO_CHART_REPO, ESO_CHART_VERSION, eso_values
 from stacks.schema import StackConfig
@@ -135,6 +135,6 @@ class Bootstrap(pulumi.ComponentResource):
             )
         )
         roots = [root("secrets", secrets, self.cluster_secret)]
-        for layer in layers_for(args.profile):
-            roots.append(root(layer, layer_root(layer, args.source), roots[-1]))
+        for layer, directory in roots_for(args.profile):
+            roots.append(root(directory, layer_root(layer, directory, args.source), roots[-1]))
         return roots

@@ -2,8 +2,8 @@
 
 Every root carries Argo CD's cascading finalizer, so deleting it deletes what it synced — load
 balancers, PVC-backed disks, DNS records — while the controllers that clean those up still run. Roots
-are chained (full → llm-gateway → serving → platform → secrets) so destroy removes the widest layer
-first and the platform's controllers last.
+are chained (full → llm-gateway → serving → capacity → platform → secrets) so destroy removes the widest
+layer first, the nodes the autoscaler launched next, and the platform's controllers last.
 """
 
 from __future__ import annotations
@@ -41,15 +41,15 @@ def _application(name: str, layer: str, source: dict[str, Any], namespace: str) 
     }
 
 
-def layer_root(layer: str, source: GitSource) -> dict[str, Any]:
-    """The root of one layer: every manifest under `<path>/layers/<layer>` of the seed repo."""
+def layer_root(layer: str, root: str, source: GitSource) -> dict[str, Any]:
+    """One root of a layer: every manifest under `<path>/layers/<root>` of the seed repo."""
     git = {
         "repoURL": source.repo_url,
         "targetRevision": source.revision,
-        "path": f"{source.path}/layers/{layer}",
+        "path": f"{source.path}/layers/{root}",
         "directory": {"recurse": True},
     }
-    return _application(f"layer-{layer}", layer, git, NAMESPACE)
+    return _application(f"layer-{root}", layer, git, NAMESPACE)
 
 
 def secrets_root(

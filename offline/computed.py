@@ -47,9 +47,13 @@ def computed_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str,
             "__id": f"projects/{project}/locations/{location}/clusters/{inputs['name']}",
         }
     elif type_ == "gcp:projects/serviceIdentity:ServiceIdentity":
-        agent = {"container.googleapis.com": "container-engine-robot"}.get(inputs["service"], "service-agent")
-        email = f"service-{MOCK_PROJECT_NUMBER}@{agent}.iam.gserviceaccount.com"
-        out = {"email": email, "member": f"serviceAccount:{email}"}
+        # As the API does for some services, container.googleapis.com among them: the identity is created
+        # but no email comes back (hashicorp/terraform-provider-google#18649).
+        if inputs["service"] == "container.googleapis.com":
+            out = {}
+        else:
+            email = f"service-{MOCK_PROJECT_NUMBER}@service-agent.iam.gserviceaccount.com"
+            out = {"email": email, "member": f"serviceAccount:{email}"}
     elif type_ == "gcp:projects/iAMCustomRole:IAMCustomRole":
         out = {"name": f"projects/{project}/roles/{inputs['roleId']}"}
     elif type_ == "gcp:kms/keyRing:KeyRing":

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bootstrap.cluster_secret import annotation_keys_added_by_bootstrap
-from bootstrap.layers import LAYERS, layers_for
+from bootstrap.layers import LAYER_ROOTS, LAYERS, layers_for, roots_for
 from bootstrap.roots import CASCADE_FINALIZER
 from bootstrap.secrets_root import ESO_CHART_VERSION
 from offline.engine import Registration, Rendering, is_secret
@@ -18,6 +20,7 @@ from stacks import loader
 from substrate.contract import contract_keys
 from tests.conftest import render_stack, stack_raw
 
+SEED_LAYERS = Path(__file__).resolve().parent.parent / "seeds" / "layers"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SECRET = "kubernetes:core/v1:Secret"
 APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application"
@@ -100,12 +103,16 @@ def test_the_cluster_secret_holds_no_credential() -> None:
 )
 def test_each_profile_gets_the_roots_of_its_layers_cumulatively(stack: str, layers: list[str]) -> None:
     found = roots(render_stack(stack))
-    assert set(found) == {"platform-secrets", *(f"layer-{layer}" for layer in layers)}
+    directories = [root for layer in layers for root in LAYER_ROOTS[layer]]
+    assert set(found) == {"platform-secrets", *(f"layer-{root}" for root in directories)}
     for layer in layers:
-        source = found[f"layer-{layer}"].inputs["spec"]["source"]
-        assert source["path"] == f"seeds/layers/{layer}"
-        assert source["repoURL"] == stack_raw(stack)["gitops"]["repoURL"]
-        assert source["directory"] == {"recurse": True}
+        for root in LAYER_ROOTS[layer]:
+            application = found[f"layer-{root}"].inputs
+            assert application["metadata"]["labels"]["llm-platform.io/layer"] == layer
+            source = application["spec"]["source"]
+            assert source["path"] == f"seeds/layers/{root}"
+            assert source["repoURL"] == stack_raw(stack)["gitops"]["repoURL"]
+            assert source["directory"] == {"recurse": True}
 
 
 def test_roots_cascade_deletion_with_a_timeout() -> None:
@@ -151,8 +158,67 @@ def test_a_private_seed_repo_gets_its_credential_from_the_secret_manager_not_fro
     assert repo["spec"]["dataFrom"] == [{"extract": {"key": "argocd-repo-credentials"}}]
     template = repo["spec"]["target"]["template"]
     assert template["metadata"]["labels"] == {"argocd.argoproj.io/secret-type": "repository"}
-    assert template["data"]["password"] == "{{ .password }}", "a template for ESO, never a value"
+    assert template["data"]["password"] == "{{ `{{ .password }}` }}", (
+        "a template for ESO, never a value, escaped for the chart's tpl"
+    )
     assert not r.of_type("gcp:secretmanager/secretVersion:SecretVersion")
+
+
+def _eso_chart_renders(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """`extraObjects` as the pinned external-secrets chart renders them (through Helm's `tpl`)."""
+    with helm_python.Chart.load(ESO_EXTRA_OBJECTS_CHART) as chart:
+        assert chart.version == ESO_CHART_VERSION, "the fixture follows the pinned chart version"
+        rendered = chart.render(
+            {"extraObjects": values["extraObjects"]}, name="platform-secrets", namespace="external-secrets"
+        )
+    return [d for text in rendered.values() for d in yaml.safe_load_all(text) if d]
+
+
+@pytest.mark.parametrize(
+    ("repo_url", "placeholders"),
+    [
+        ("https://github.com/acme/seed.git", {"username": "{{ .username }}", "password": "{{ .password }}"}),
+        ("git@github.com:acme/seed.git", {"sshPrivateKey": "{{ .sshPrivateKey }}"}),
+    ],
+)
+def test_the_repository_credential_reaches_eso_as_its_placeholders_through_the_charts_tpl(
+    repo_url: str, placeholders: dict[str, str]
+) -> None:
+    contract = render_stack("gcp-full").outputs["contract"]
+    values = eso_values(contract, repo_url, "argocd-repo-credentials")
+    rendered = _eso_chart_renders(values)
+    (repo,) = [o for o in rendered if o["kind"] == "ExternalSecret"]
+    assert repo["spec"]["target"]["template"]["data"] == {"type": "git", "url": repo_url, **placeholders}, (
+        "after the external-secrets chart's tpl, ESO receives its placeholders verbatim (never empty)"
+    )
+
+
+def test_the_eso_fixture_chart_evaluates_templates_as_the_upstream_chart_does() -> None:
+    """Unescaped, an ESO placeholder is evaluated by Helm and renders empty: the defect the escaping fixes."""
+    (obj,) = _eso_chart_renders({"extraObjects": [{"kind": "ExternalSecret", "data": {"p": "{{ .password }}"}}]})
+    assert obj["data"]["p"] == "", "the chart's tpl evaluates `{{ .password }}` against the release: empty"
+
+
+@pytest.mark.parametrize("stack", loader.stack_names())
+def test_every_object_handed_to_the_eso_chart_renders_as_written(stack: str) -> None:
+    values = roots(render_stack(stack))["platform-secrets"].inputs["spec"]["source"]["helm"]["valuesObject"]
+    escaped = [o for o in values["extraObjects"] if "{{" in json.dumps(o)]
+    assert not escaped, "only the repository credential carries templates, and this stack names none"
+    assert _eso_chart_renders(values) == values["extraObjects"], "tpl leaves a template-free object unchanged"
+
+
+def test_argo_cd_values_carry_no_template_for_the_argo_cd_charts_tpl() -> None:
+    """The argo-cd chart tpl's only extraObjects, ingress and scheduling values — none of ours — and ours
+    hold no template text either (argoproj/argo-helm, tag argo-cd-9.1.0, charts/argo-cd/templates)."""
+    fact = yaml.safe_load((FIXTURES / "argo_cd_tpl_values.yaml").read_text())
+    assert fact["chart"] == ("argo-cd", ) or fact["version"] == DEFAULT_ARGOCD_CHART_VERSION
+    values = argocd_values("example.com")
+    assert "{{" not in json.dumps(values), "nothing in the bootstrap's Argo CD values is a template"
+    passed = {".".join(path) for path in _paths(values)}
+    tpl = set(fact["tpl_values"])
+    assert not {p for p in passed if any(p == t or p.startswith(t + ".") for t in tpl)}, (
+        "no value the bootstrap hands the argo-cd chart is one the chart passes through tpl"
+    )
 
 
 def test_a_credentials_secret_must_be_a_listed_secret() -> None:
@@ -206,11 +272,28 @@ def test_destroy_removes_roots_then_argo_cd_then_the_substrate() -> None:
     )
     assert release.urn in secret.dependencies
     chain = roots(r)
-    order = ["platform-secrets", "layer-platform", "layer-serving", "layer-llm-gateway", "layer-full"]
+    order = ["platform-secrets", *(f"layer-{root}" for _, root in roots_for("full"))]
     for earlier, later in itertools.pairwise(order):
         assert chain[earlier].urn in chain[later].dependencies, f"{later} is deleted before {earlier}"
     for root in chain.values():
         assert release.urn in _transitive(r, root), "every root is deleted while Argo CD still runs"
+
+
+def test_autoscaled_capacity_is_deleted_while_its_autoscaler_still_runs() -> None:
+    """Nodes Karpenter launched are not Pulumi's: their NodePools must go while the controller runs."""
+    assert [root for _, root in roots_for("serving")] == ["platform", "capacity", "serving"]
+    chain = roots(render_stack("aws-full"))
+    capacity, platform, serving = chain["layer-capacity"], chain["layer-platform"], chain["layer-serving"]
+    assert platform.urn in capacity.dependencies, "capacity is deleted before the platform (the autoscaler)"
+    assert capacity.urn in serving.dependencies, "serving workloads leave the autoscaled nodes first"
+    where = {
+        doc["metadata"]["name"]: path.relative_to(SEED_LAYERS).parts[0]
+        for path in SEED_LAYERS.rglob("*.yaml")
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc and doc.get("kind") == "ApplicationSet"
+    }
+    assert where["karpenter"] == "platform", "the controller stays with the platform's controllers"
+    assert where["karpenter-gpu-nodepools"] == "capacity", "its NodePools and EC2NodeClass are capacity's"
 
 
 def test_the_local_stack_installs_argo_cd_and_roots_on_an_existing_cluster_with_no_cloud_resource() -> None:
@@ -219,7 +302,7 @@ def test_the_local_stack_installs_argo_cd_and_roots_on_an_existing_cluster_with_
     provider = r.one("pulumi:providers:kubernetes")
     assert provider.inputs["context"] == "kind-llm-platform"
     assert "kubeconfig" not in r.outputs, "an existing cluster's kubeconfig stays the operator's"
-    assert set(roots(r)) == {"platform-secrets", "layer-platform", "layer-serving"}
+    assert set(roots(r)) == {"platform-secrets", *(f"layer-{root}" for _, root in roots_for("serving"))}
     c = r.outputs["contract"]
     assert (c["gpu_stack"], c["gpu_driver_owner"], c["secrets_backend"]) == (
         "operator",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offline.computed import MOCK_PROJECT_NUMBER
 from substrate.gcp.apis import REQUIRED_APIS
 from tests.conftest import render_stack
 
@@ -85,10 +86,10 @@ def test_etcd_secrets_are_encrypted_with_a_rotating_kms_key_the_gke_agent_may_us
     assert c["databaseEncryption"]["keyName"].endswith("/cryptoKeys/etcd-secrets")
     grant = r.one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").inputs
     assert grant["role"] == "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-    assert (
-        grant["member"]
-        == "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com"
-    )
+    assert grant["member"] == (
+        f"serviceAccount:service-{MOCK_PROJECT_NUMBER}@container-engine-robot.iam.gserviceaccount.com"
+    ), "the agent is derived from the project number: ServiceIdentity may return no email for GKE"
+    assert "gcp:organizations/getProject:getProject" in r.invokes
     agent = r.one("gcp:projects/serviceIdentity:ServiceIdentity")
     assert agent.inputs["service"] == "container.googleapis.com", "the agent exists before it is granted"
     assert agent.urn in r.one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").dependencies

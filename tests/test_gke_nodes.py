@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import render_stack
+import pytest
+
+from tests.conftest import render_stack, stack_raw
 
 NODE_POOL = "gcp:container/nodePool:NodePool"
 
@@ -97,11 +99,26 @@ def test_gpu_pools_scale_to_zero_and_later_ups_do_not_fight_the_autoscaler() -> 
 def test_image_streaming_and_the_secondary_boot_disk_are_the_image_pull_levers() -> None:
     node = pools()["l4"].inputs["nodeConfig"]
     assert node["gcfsConfig"] == {"enabled": True}
-    assert node["secondaryBootDisks"] == [
-        {"diskImage": "global/images/vllm-preload", "mode": "CONTAINER_IMAGE_CACHE"}
-    ]
+    (disk,) = node["secondaryBootDisks"]
+    assert disk["mode"] == "CONTAINER_IMAGE_CACHE"
+    assert disk["diskImage"].startswith("projects/"), "fully qualified: the field is ForceNew, read back so"
     serving = pools("gcp-serving")["l4"].inputs["nodeConfig"]
     assert "secondaryBootDisks" not in serving, "no preloaded disk unless configured"
+
+
+@pytest.mark.parametrize(
+    ("configured", "passed"),
+    [
+        ("global/images/vllm-preload", "projects/acme-llm-prod/global/images/vllm-preload"),
+        ("projects/shared-images/global/images/vllm", "projects/shared-images/global/images/vllm"),
+    ],
+)
+def test_a_secondary_boot_disk_image_is_always_passed_fully_qualified(configured: str, passed: str) -> None:
+    cold = {**stack_raw("gcp-full")["coldStart"], "secondaryBootDiskImage": configured}
+    gcp = {**stack_raw("gcp-full")["gcp"], "project": "acme-llm-prod"}
+    for name, pool in pools(coldStart=cold, gcp=gcp).items():
+        if "guestAccelerators" in pool.inputs["nodeConfig"]:
+            assert pool.inputs["nodeConfig"]["secondaryBootDisks"][0]["diskImage"] == passed, name
 
 
 def test_gpu_time_sharing_is_opt_in() -> None:

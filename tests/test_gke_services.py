@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
+from offline.engine import Rendering
 from tests.conftest import render_stack, stack_raw
+
+# What external-dns' Cloud DNS provider calls need, per scope (source and version in the fixture).
+EXTERNAL_DNS = json.loads((Path(__file__).parent / "fixtures" / "external_dns_cloud_dns.json").read_text())
+READ_BACKS = {"dns.changes.get", "dns.resourceRecordSets.get", "dns.managedZones.get"}
 
 ESO_EMAIL = "llm-full-eso@acme-llm-prod.iam.gserviceaccount.com"
 DNS_EMAIL = "llm-full-dns@acme-llm-prod.iam.gserviceaccount.com"
+
+
+def custom_roles(r: Rendering) -> dict[str, dict[str, Any]]:
+    return {
+        f"projects/{c.inputs['project']}/roles/{c.inputs['roleId']}": c.inputs
+        for c in r.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
+    }
 
 
 def test_each_secret_entry_is_a_container_labelled_with_its_owner_and_never_a_version() -> None:
@@ -44,7 +60,7 @@ def test_controller_identities_are_keyless_and_bound_to_one_kubernetes_service_a
         assert cluster_urn in binding.dependencies, "the identity pool exists only once the cluster does"
 
 
-def test_the_zone_is_created_for_the_domain_and_external_dns_may_edit_only_it() -> None:
+def test_the_zone_is_created_for_the_domain_and_external_dns_may_edit_only_its_records() -> None:
     r = render_stack("gcp-full")
     zone = r.one("gcp:dns/managedZone:ManagedZone").inputs
     assert zone["dnsName"] == "llm.acme.example."
@@ -54,14 +70,33 @@ def test_the_zone_is_created_for_the_domain_and_external_dns_may_edit_only_it() 
     assert (grant["managedZone"], grant["member"]) == ("llm-acme-example", f"serviceAccount:{DNS_EMAIL}")
     project_roles = {m.inputs["role"] for m in r.of_type("gcp:projects/iAMMember:IAMMember")}
     assert not any(role.startswith("roles/dns") for role in project_roles), "DNS rights are zone-scoped"
-    (lister,) = r.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
-    assert lister.inputs["permissions"] == ["dns.managedZones.list"], (
-        "external-dns may list zones, nothing more"
+    roles = custom_roles(r)
+    assert not grant["role"].startswith("roles/"), "no predefined role on the zone: dns.admin could delete it"
+    editor = roles[grant["role"]]
+    assert set(editor["permissions"]) >= set(EXTERNAL_DNS["zone"]), (
+        "external-dns can make every call it makes"
     )
-    (grant,) = [
+    assert set(editor["permissions"]) - set(EXTERNAL_DNS["zone"]) <= READ_BACKS, (
+        "beyond its calls, the zone role only reads back what external-dns wrote"
+    )
+    (lister_grant,) = [
         m for m in r.of_type("gcp:projects/iAMMember:IAMMember") if m.inputs["member"].endswith(DNS_EMAIL)
     ]
-    assert grant.inputs["role"] == f"projects/acme-llm-prod/roles/{lister.inputs['roleId']}"
+    lister = roles[lister_grant.inputs["role"]]
+    assert lister["permissions"] == EXTERNAL_DNS["project"], "on the project external-dns may list zones only"
+
+
+def test_external_dns_can_never_delete_its_zone_or_change_dnssec() -> None:
+    r = render_stack("gcp-full")
+    granted = {p for role in custom_roles(r).values() for p in role["permissions"]}
+    admin = {p for p in granted if p.startswith(("dns.managedZones.", "dns.dnsKeys.", "dns.policies."))}
+    assert admin <= {"dns.managedZones.get", "dns.managedZones.list"}, f"zone-admin rights granted: {admin}"
+    by_name = {
+        f"projects/{c.inputs['project']}/roles/{c.inputs['roleId']}": c.urn
+        for c in r.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
+    }
+    for grant in r.of_type("gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember"):
+        assert by_name[grant.inputs["role"]] in grant.dependencies, "the zone grant waits for its custom role"
 
 
 def test_an_existing_zone_is_looked_up_not_created() -> None:

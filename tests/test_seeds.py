@@ -23,7 +23,7 @@ import yaml
 
 from bootstrap.argocd import argocd_values
 from bootstrap.cluster_secret import LABELLED_CONTRACT_KEYS, annotation_keys_added_by_bootstrap, secret_labels
-from bootstrap.layers import LAYER_ADDONS, LAYERS, flag
+from bootstrap.layers import LAYER_ADDONS, LAYER_ROOTS, LAYERS, flag
 from bootstrap.secrets_root import eso_values
 from stacks.schema import ArgoCd, Cloud
 from substrate.contract import DriverOwner, GpuStack, contract_keys
@@ -79,7 +79,8 @@ class AppSet:
     def __init__(self, path: Path, doc: dict[str, Any]) -> None:
         self.path, self.doc = path, doc
         self.name: str = doc["metadata"]["name"]
-        self.layer = path.relative_to(LAYERS_DIR).parts[0]
+        self.root = path.relative_to(LAYERS_DIR).parts[0]
+        (self.layer,) = [layer for layer, roots in LAYER_ROOTS.items() if self.root in roots]
         self.text = path.read_text()
 
     @property
@@ -500,9 +501,12 @@ def test_every_selector_label_is_one_the_bootstrap_sets_with_a_value_it_can_take
                 ), f"{a.name}: {key} can never take {expression['values']}"
 
 
-def test_layer_directories_are_exactly_the_bootstrap_layers() -> None:
+def test_layer_directories_are_exactly_the_bootstrap_roots() -> None:
     dirs = {p.name for p in LAYERS_DIR.iterdir() if p.is_dir()}
-    assert dirs == set(LAYERS), f"seeds/layers must hold exactly the layers {LAYERS}; found {sorted(dirs)}"
+    expected = {root for roots in LAYER_ROOTS.values() for root in roots}
+    assert dirs == expected, (
+        f"seeds/layers must hold exactly the roots {sorted(expected)}; found {sorted(dirs)}"
+    )
     assert not list(LAYERS_DIR.glob("*.yaml")), "manifests live inside a layer directory"
 
 

@@ -57,6 +57,8 @@ def test_only_never_reusable_names_and_stack_labels_depend_on_the_stack_name() -
         # a deleted custom role's id stays reserved for weeks, and its grant follows it
         "substrate-dns-zone-lister-role.roleId",
         "substrate-dns-zone-lister.role",
+        "substrate-dns-record-editor-role.roleId",
+        "substrate-dns-external-dns.role",
         # labels naming the stack (provider config arrives JSON-encoded)
         "substrate-gcp.defaultLabels",
         "substrate-cluster-gke.resourceLabels.stack",

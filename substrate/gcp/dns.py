@@ -1,9 +1,12 @@
-"""The Cloud DNS zone for `dns.domain` (created, or an existing one looked up) and external-dns' grant.
+"""The Cloud DNS zone for `dns.domain` (created, or an existing one looked up) and external-dns' grants.
 
-external-dns may change records in this zone only: the grant is on the zone, not the project. It also
-lists managed zones to find this one (kubernetes-sigs/external-dns#909), which only a project-level
-permission allows: a custom role holding exactly `dns.managedZones.list` — not `roles/dns.reader`, which
-would also read every zone's records.
+external-dns lists managed zones, lists a zone's record sets and submits changes to it
+(provider/google/google.go). So it gets two custom roles, no predefined one:
+- on the zone, `RECORD_EDITOR_PERMISSIONS`: record-set changes and reads, and the zone's own get. Not
+  `roles/dns.admin`, which would also let it delete the zone or turn DNSSEC off;
+- on the project, exactly `dns.managedZones.list` (zones are found by listing,
+  kubernetes-sigs/external-dns#909, which only a project-level permission allows) — not `roles/dns.reader`,
+  which reads every zone's records.
 """
 
 from __future__ import annotations
@@ -16,6 +19,20 @@ import pulumi_gcp as gcp
 
 from substrate.component import Component
 from substrate.naming import stack_suffix
+
+# What external-dns' Cloud DNS calls need on its zone: Changes.Create (which also needs the record-set
+# verbs for the records it changes), ResourceRecordSets.List; the gets read back what it wrote.
+RECORD_EDITOR_PERMISSIONS = (
+    "dns.changes.create",
+    "dns.changes.get",
+    "dns.managedZones.get",
+    "dns.resourceRecordSets.create",
+    "dns.resourceRecordSets.delete",
+    "dns.resourceRecordSets.get",
+    "dns.resourceRecordSets.list",
+    "dns.resourceRecordSets.update",
+)
+ZONE_LISTER_PERMISSIONS = ("dns.managedZones.list",)
 
 
 @dataclass
@@ -51,32 +68,70 @@ class DnsZone(Component):
             )
             self.zone_name = existing.name
             self.name_servers = existing.name_servers
+        # Deleted custom role ids stay reserved for weeks: unique to the cluster and stack.
+        suffix = f"{args.cluster_name.replace('-', '_')}_{stack_suffix()}"
+        editor_role = self._role(
+            name,
+            args,
+            role="record-editor",
+            role_id=f"dnsRecordEditor_{suffix}",
+            title="Edit DNS records",
+            description="external-dns changes and reads record sets in its zone; never the zone itself",
+            permissions=RECORD_EDITOR_PERMISSIONS,
+        )
         self.editor_grant = gcp.dns.DnsManagedZoneIamMember(
             f"{name}-external-dns",
             project=args.project,
             managed_zone=self.zone_name,
-            role="roles/dns.admin",
+            role=f"projects/{args.project}/roles/{editor_role.role_id}",
             member=args.editor,
-            opts=self.child(),
+            opts=self.child(depends_on=[editor_role.resource]),
         )
-        # Deleted custom role ids stay reserved for weeks: unique to the cluster and stack.
-        role_id = f"dnsZoneLister_{args.cluster_name.replace('-', '_')}_{stack_suffix()}"
-        self.zone_lister = gcp.projects.IAMCustomRole(
-            f"{name}-zone-lister-role",
-            project=args.project,
-            role_id=role_id,
-            title=f"List DNS zones ({args.cluster_name})",
+        lister_role = self._role(
+            name,
+            args,
+            role="zone-lister",
+            role_id=f"dnsZoneLister_{suffix}",
+            title="List DNS zones",
             description="external-dns finds its zone by listing managed zones; nothing else",
-            permissions=["dns.managedZones.list"],
-            opts=self.child(),
+            permissions=ZONE_LISTER_PERMISSIONS,
         )
+        self.zone_lister = lister_role.resource
         self.lister_grant = gcp.projects.IAMMember(
             f"{name}-zone-lister",
             project=args.project,
-            # The role's name is fixed by its id, so the grant is known at preview (and checkable by the
-            # policy pack); the dependency keeps the order.
-            role=f"projects/{args.project}/roles/{role_id}",
+            role=f"projects/{args.project}/roles/{lister_role.role_id}",
             member=args.editor,
-            opts=self.child(depends_on=[self.zone_lister]),
+            opts=self.child(depends_on=[lister_role.resource]),
         )
         self.register_outputs({"zone": self.zone_name, "nameServers": self.name_servers})
+
+    def _role(
+        self,
+        name: str,
+        args: DnsArgs,
+        *,
+        role: str,
+        role_id: str,
+        title: str,
+        description: str,
+        permissions: Sequence[str],
+    ) -> _CustomRole:
+        resource = gcp.projects.IAMCustomRole(
+            f"{name}-{role}-role",
+            project=args.project,
+            role_id=role_id,
+            title=f"{title} ({args.cluster_name})",
+            description=description,
+            permissions=list(permissions),
+            opts=self.child(),
+        )
+        # The role's name is fixed by its id, so grants are known at preview (and checkable by the policy
+        # pack); the grant's dependency on the role keeps the order.
+        return _CustomRole(role_id, resource)
+
+
+@dataclass(frozen=True)
+class _CustomRole:
+    role_id: str
+    resource: gcp.projects.IAMCustomRole

@@ -17,6 +17,11 @@ from substrate.naming import bounded, stack_suffix
 ROTATION_PERIOD = "7776000s"  # 90 days
 
 
+def gke_service_agent(project_number: str) -> str:
+    """The GKE service agent's IAM member, which encrypts etcd with the key."""
+    return f"serviceAccount:service-{project_number}@container-engine-robot.iam.gserviceaccount.com"
+
+
 @dataclass
 class EncryptionArgs:
     project: str
@@ -44,18 +49,23 @@ class SecretsEncryptionKey(Component):
             opts=self.child(protect=args.protect),
         )
         # On a new project the GKE service agent appears some time after the API is enabled; asking for
-        # its identity creates it, so the grant never races it.
+        # its identity creates it, so the grant never races it. The member is derived from the project
+        # number, not read back from the identity: for container.googleapis.com the API may return no
+        # email (hashicorp/terraform-provider-google#18649), which would grant nobody.
         self.gke_agent = gcp.projects.ServiceIdentity(
             f"{name}-gke-agent-identity",
             project=args.project,
             service="container.googleapis.com",
             opts=self.child(),
         )
+        project = gcp.organizations.get_project_output(
+            project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
         self.agent_grant = gcp.kms.CryptoKeyIAMMember(
             f"{name}-gke-agent",
             crypto_key_id=self.key.id,
             role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
-            member=self.gke_agent.member,
-            opts=self.child(),
+            member=project.number.apply(gke_service_agent),
+            opts=self.child(depends_on=[self.gke_agent]),
         )
         self.register_outputs({"key": self.key.id})

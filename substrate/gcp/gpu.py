@@ -2,7 +2,12 @@
 
 GKE installs the driver (`gpu_driver_version`), so the contract says GPU stack `managed` with the driver
 owned by GKE, and the seed installs no GPU operator. GKE adds the `nvidia.com/gpu=present:NoSchedule`
-taint to GPU pools by itself; it is declared here too, or every `pulumi up` would show a diff.
+taint to GPU pools by itself. The provider keeps only taints whose key is already in state, so leaving it out
+would not diff either; it is declared so the taint the contract promises the seed is one Pulumi states
+(google-beta 8.x, node_config.go).
+
+A secondary boot disk's image is passed fully qualified (`projects/P/global/images/NAME`): the field is
+ForceNew and the API reads it back qualified, so a short form would replace every GPU pool on the next `up`.
 """
 
 from __future__ import annotations
@@ -22,6 +27,11 @@ from substrate.contract import ACCELERATOR_LABEL, GPU_TAINT_KEY, GPU_TAINT_VALUE
 from substrate.gcp.nodes import autoscaled_pool_options, hardened_node_config
 
 IMAGE_CACHE_MODE = "CONTAINER_IMAGE_CACHE"
+
+
+def qualified_image(image: str, project: str) -> str:
+    """`global/images/NAME` (this project's) or `projects/P/global/images/NAME`, always as the latter."""
+    return image if image.startswith("projects/") else f"projects/{project}/{image}"
 
 
 @dataclass
@@ -58,7 +68,8 @@ class GpuPools(Component):
         boot_disks = (
             [
                 gcp.container.NodePoolNodeConfigSecondaryBootDiskArgs(
-                    disk_image=args.secondary_boot_disk_image, mode=IMAGE_CACHE_MODE
+                    disk_image=qualified_image(args.secondary_boot_disk_image, args.project),
+                    mode=IMAGE_CACHE_MODE,
                 )
             ]
             if args.secondary_boot_disk_image
