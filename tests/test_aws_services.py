@@ -2,12 +2,14 @@
 
 Secrets are containers only (no version, no SSM parameter), named `<cluster>/<name>`, encrypted with
 the data key; ESO reads exactly them. external-dns changes records in the stack's zone only. The
-model repository has immutable tags, scan on push and KMS encryption.
+model repository has immutable tags, scan on push and KMS encryption; its per-model creation template
+names the repository as prefix, without the `/` the ECR API appends itself (botocore's ECR model).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from offline.engine import Rendering
@@ -110,9 +112,33 @@ def test_the_model_repository_is_immutable_scanned_and_kms_encrypted() -> None:
     )
 
 
+def ecr_prefix_shape() -> Any:
+    """The `prefix` of CreateRepositoryCreationTemplate as the ECR API model (botocore, pinned) defines it."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("ecr")
+    return model.operation_model("CreateRepositoryCreationTemplate").input_shape.members["prefix"]
+
+
 def test_each_model_gets_its_own_immutable_repository_under_the_registry_url_on_push() -> None:
-    template = render_stack("aws-full").one("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate")
-    assert template.inputs["prefix"] == "llm-full/models/", "<registry_url>/<model> names a repository"
+    r = render_stack("aws-full")
+    template = r.one("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate")
+    repository = r.one("aws:ecr/repository:Repository").inputs["name"]
+    assert template.inputs["prefix"] == repository, (
+        "the template covers <registry_url>/<model>: ECR matches the prefix as `<prefix>/`"
+    )
     assert template.inputs["appliedFors"] == ["CREATE_ON_PUSH"]
     assert template.inputs["imageTagMutability"] == "IMMUTABLE"
     assert template.inputs["encryptionConfigurations"] == [{"encryptionType": "AES256"}]
+
+
+def test_the_template_prefix_carries_no_trailing_slash_because_ecr_appends_it() -> None:
+    shape = ecr_prefix_shape()
+    assert "always an assumed <code>/</code> applied to the end of the prefix" in shape.documentation, (
+        "the ECR API appends `/` to the prefix itself (CreateRepositoryCreationTemplate)"
+    )
+    for stack in ("aws-full", "aws-serving"):
+        r = render_stack(stack)
+        prefix = r.one("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate").inputs["prefix"]
+        assert not prefix.endswith("/"), f"{stack}: `{prefix}` would be matched as `{prefix}/`"
+        assert re.fullmatch(shape.metadata["pattern"], prefix), f"{stack}: `{prefix}` is a valid ECR prefix"

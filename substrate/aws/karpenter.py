@@ -5,10 +5,13 @@
 - The interruption queue (SSE on, 5 minutes retention) fed by EventBridge rules for spot interruption
   warnings, rebalance recommendations, instance state changes and AWS Health scheduled changes. Only
   these rules may send to it (aws:SourceArn), over TLS only.
-- The controller role under Pod Identity (kube-system/karpenter), with the policy of Karpenter's
-  reference CloudFormation template (getting-started-with-karpenter/cloudformation.yaml), narrowed where
-  the ARN allows: resources in this account and region, `iam:PassRole` on the node role only and only
-  to EC2, instance profiles and launched resources only when tagged for this cluster.
+- The controller role under Pod Identity (kube-system/karpenter) with the controller policy of the
+  reference CloudFormation template of the Karpenter release the seed installs (v1.8.1,
+  getting-started-with-karpenter/cloudformation.yaml), statement for statement. Launches, tagging,
+  deletions and instance profiles are allowed only for resources tagged for this cluster, as there.
+  Narrowed only where an ARN allows: EC2 resources in this account (the reference says any),
+  `iam:PassRole` on this node role, the queue this component creates. A Karpenter bump re-reads the
+  template: the test fixture of the reference policy moves with the seed's version.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from substrate.component import Component
 from substrate.naming import bounded
 
 NAMESPACE, SERVICE_ACCOUNT = "kube-system", "karpenter"
+# What RunInstances, CreateFleet and CreateLaunchTemplate create, and tag as they create it.
+LAUNCHED = ("fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request")
 INTERRUPTION_EVENTS: dict[str, dict[str, Any]] = {
     "spot-interruption": {"source": ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"]},
     "rebalance": {"source": ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"]},
@@ -51,21 +56,23 @@ class KarpenterArgs:
 def controller_policy(
     args: KarpenterArgs, node_role_arn: pulumi.Input[str], queue_arn: pulumi.Input[str]
 ) -> pulumi.Output[str]:
+    """The reference controller policy, statement by statement (same Sids), narrowed as above."""
     p, region, cluster = partition(args.region), args.region, args.cluster
     own = pulumi.Output.concat(f"arn:{p}:ec2:{region}:", args.account_id, ":")
-    iam = pulumi.Output.concat(f"arn:{p}:iam::", args.account_id, ":instance-profile/*")
+    profiles = pulumi.Output.concat(f"arn:{p}:iam::", args.account_id, ":instance-profile/*")
 
     def ec2(*kinds: str) -> list[pulumi.Output[str]]:
         return [pulumi.Output.concat(own, kind, "/*") for kind in kinds]
 
-    owned = {f"aws:RequestTag/kubernetes.io/cluster/{cluster}": "owned"}
-    nodepool = {"aws:RequestTag/karpenter.sh/nodepool": "*"}
-    launched = ("fleet", "instance", "volume", "network-interface", "launch-template")
-    profile_tags = {**owned, "aws:RequestTag/topology.kubernetes.io/region": region}
-    profile_resource_tags = {
-        f"aws:ResourceTag/kubernetes.io/cluster/{cluster}": "owned",
-        "aws:ResourceTag/topology.kubernetes.io/region": region,
+    cluster_tag, nodeclass_tag = f"kubernetes.io/cluster/{cluster}", "karpenter.k8s.aws/ec2nodeclass"
+    request_owned = {f"aws:RequestTag/{cluster_tag}": "owned", "aws:RequestTag/eks:eks-cluster-name": cluster}
+    resource_owned = {f"aws:ResourceTag/{cluster_tag}": "owned"}
+    on_nodepool = {
+        "StringEquals": resource_owned,
+        "StringLike": {"aws:ResourceTag/karpenter.sh/nodepool": "*"},
     }
+    profile_request = {**request_owned, "aws:RequestTag/topology.kubernetes.io/region": region}
+    profile_resource = {**resource_owned, "aws:ResourceTag/topology.kubernetes.io/region": region}
     return policy_json(
         [
             statement(
@@ -73,51 +80,60 @@ def controller_policy(
                 [
                     f"arn:{p}:ec2:{region}::image/*",
                     f"arn:{p}:ec2:{region}::snapshot/*",
-                    *ec2("spot-instances-request", "security-group", "subnet", "launch-template"),
+                    *ec2("security-group", "subnet", "capacity-reservation"),
                 ],
                 sid="AllowScopedEC2InstanceAccessActions",
             ),
+            # Only launch templates Karpenter made for this cluster, never another tenant's.
             statement(
-                ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
-                ec2(*launched),
-                sid="AllowScopedEC2InstanceActionsWithTags",
-                condition={"StringEquals": owned, "StringLike": nodepool},
+                ["ec2:RunInstances", "ec2:CreateFleet"],
+                ec2("launch-template")[0],
+                sid="AllowScopedEC2LaunchTemplateAccessActions",
+                condition=on_nodepool,
             ),
             statement(
-                ["ec2:CreateTags"],
-                ec2(*launched),
-                sid="AllowScopedResourceCreationTagging",
+                ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+                ec2(*LAUNCHED, "capacity-reservation"),
+                sid="AllowScopedEC2InstanceActionsWithTags",
                 condition={
-                    "StringEquals": {
-                        **owned,
-                        "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
-                    },
-                    "StringLike": nodepool,
+                    "StringEquals": request_owned,
+                    "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"},
                 },
             ),
             statement(
                 ["ec2:CreateTags"],
-                ec2("instance"),
+                ec2(*LAUNCHED),
+                sid="AllowScopedResourceCreationTagging",
+                condition={
+                    "StringEquals": {
+                        **request_owned,
+                        "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
+                    },
+                    "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"},
+                },
+            ),
+            statement(
+                ["ec2:CreateTags"],
+                ec2("instance")[0],
                 sid="AllowScopedResourceTagging",
                 condition={
-                    "StringEquals": {f"aws:ResourceTag/kubernetes.io/cluster/{cluster}": "owned"},
-                    "StringLike": {"aws:ResourceTag/karpenter.sh/nodepool": "*"},
-                    "ForAllValues:StringEquals": {"aws:TagKeys": ["karpenter.sh/nodeclaim", "Name"]},
+                    **on_nodepool,
+                    "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": cluster},
+                    "ForAllValues:StringEquals": {
+                        "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]
+                    },
                 },
             ),
             statement(
                 ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
                 ec2("instance", "launch-template"),
                 sid="AllowScopedDeletion",
-                condition={
-                    "StringEquals": {f"aws:ResourceTag/kubernetes.io/cluster/{cluster}": "owned"},
-                    "StringLike": {"aws:ResourceTag/karpenter.sh/nodepool": "*"},
-                },
+                condition=on_nodepool,
             ),
             # Describe* supports no resource-level permissions; bound to this region instead.
             statement(
                 [
-                    "ec2:DescribeAvailabilityZones",
+                    "ec2:DescribeCapacityReservations",
                     "ec2:DescribeImages",
                     "ec2:DescribeInstances",
                     "ec2:DescribeInstanceTypeOfferings",
@@ -138,7 +154,7 @@ def controller_policy(
             ),
             statement(["pricing:GetProducts"], "*", sid="AllowPricingReadActions"),
             statement(
-                ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+                ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
                 queue_arn,
                 sid="AllowInterruptionQueueActions",
             ),
@@ -146,26 +162,29 @@ def controller_policy(
                 ["iam:PassRole"],
                 node_role_arn,
                 sid="AllowPassingInstanceRole",
-                condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+                condition={
+                    "StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}
+                },
             ),
+            # Karpenter v1 tags the instance profiles it creates with the EC2NodeClass they serve.
             statement(
                 ["iam:CreateInstanceProfile"],
-                iam,
+                profiles,
                 sid="AllowScopedInstanceProfileCreationActions",
                 condition={
-                    "StringEquals": profile_tags,
-                    "StringLike": {"aws:RequestTag/karpenter.sh/nodeclass": "*"},
+                    "StringEquals": profile_request,
+                    "StringLike": {f"aws:RequestTag/{nodeclass_tag}": "*"},
                 },
             ),
             statement(
                 ["iam:TagInstanceProfile"],
-                iam,
+                profiles,
                 sid="AllowScopedInstanceProfileTagActions",
                 condition={
-                    "StringEquals": {**profile_resource_tags, **profile_tags},
+                    "StringEquals": {**profile_resource, **profile_request},
                     "StringLike": {
-                        "aws:ResourceTag/karpenter.sh/nodeclass": "*",
-                        "aws:RequestTag/karpenter.sh/nodeclass": "*",
+                        f"aws:ResourceTag/{nodeclass_tag}": "*",
+                        f"aws:RequestTag/{nodeclass_tag}": "*",
                     },
                 },
             ),
@@ -175,14 +194,16 @@ def controller_policy(
                     "iam:RemoveRoleFromInstanceProfile",
                     "iam:DeleteInstanceProfile",
                 ],
-                iam,
+                profiles,
                 sid="AllowScopedInstanceProfileActions",
                 condition={
-                    "StringEquals": profile_resource_tags,
-                    "StringLike": {"aws:ResourceTag/karpenter.sh/nodeclass": "*"},
+                    "StringEquals": profile_resource,
+                    "StringLike": {f"aws:ResourceTag/{nodeclass_tag}": "*"},
                 },
             ),
-            statement(["iam:GetInstanceProfile"], iam, sid="AllowInstanceProfileReadActions"),
+            statement(["iam:GetInstanceProfile"], profiles, sid="AllowInstanceProfileReadActions"),
+            # Karpenter lists instance profiles to garbage-collect the ones it created.
+            statement(["iam:ListInstanceProfiles"], "*", sid="AllowUnscopedInstanceProfileListAction"),
             statement(["eks:DescribeCluster"], args.cluster_arn, sid="AllowAPIServerEndpointDiscovery"),
         ]
     )

@@ -5,11 +5,11 @@ and encrypted with the data key. Nodes pull through their role's AmazonEC2Contai
 policy; ECR decrypts through the grant it creates on the key, so nodes need no KMS permission.
 
 ECR names one image per repository, while the contract promises `<url>/<model>@sha256:…` as on
-Artifact Registry. A create-on-push repository-creation template for the `<cluster>/models/` prefix
-closes the gap: pushing `<url>/<model>` creates that model's repository with immutable tags. Those
-repositories are encrypted with AES-256 (a KMS key would need a custom creation role) and are scanned
-only if the account's registry scanning configuration says so — an account-wide setting this stack
-does not own.
+Artifact Registry. A create-on-push repository-creation template for the prefix `<cluster>/models`
+(ECR appends the `/` itself, so it applies to `<cluster>/models/…`) closes the gap: pushing
+`<url>/<model>` creates that model's repository with immutable tags. Those repositories are
+encrypted with AES-256 (a KMS key would need a custom creation role) and are scanned only if the
+account's registry scanning configuration says so — an account-wide setting this stack does not own.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ class ModelRegistry(Component):
         )
         self.per_model = aws.ecr.RepositoryCreationTemplate(
             f"{name}-per-model",
-            prefix=f"{args.name}/",
+            # The API treats the prefix as `<prefix>/`; a trailing `/` of ours would double it.
+            prefix=args.name,
             applied_fors=["CREATE_ON_PUSH"],
             description="One repository per modelcar under the platform's model registry",
             image_tag_mutability="IMMUTABLE",
