@@ -5,7 +5,8 @@ by boundary — substrate (cloud, Pulumi-owned) | bootstrap (the one Kubernetes-
 contract that crosses it, and a summary. Bad config exits 2 with the message and no traceback.
 Then the policy pack's rules (policy/, the same ones `pulumi preview --policy-pack policy` runs) check
 every registration: `== policy ==` lists violations by rule, and any violation (all are mandatory)
-exits 2 — with FORMAT=json they are under "policy".
+exits 2 — with FORMAT=json they are under "policy". Warnings (`== warnings ==`, JSON "warnings") do not
+change the exit code: an EKS version with fewer than 90 days of standard support left is one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 
 from offline.engine import Registration, Rendering, is_secret, render
 from policy.offline import evaluate, report
-from stacks import loader
+from stacks import eks_versions, loader
+from stacks.schema import StackConfig
 
 BOUNDARIES = ("substrate", "bootstrap")
 SECRET_PLACEHOLDER = "[secret]"
@@ -111,6 +113,18 @@ def to_text(rendering: Rendering) -> str:
     return "\n".join(lines)
 
 
+def warnings(config: StackConfig) -> list[str]:
+    """What deserves attention before it becomes an error; today, the EKS version's runway."""
+    if config.aws is None:
+        return []
+    found = eks_versions.CALENDAR.runway_warning(config.aws.kubernetes_version, eks_versions.today())
+    return [found] if found else []
+
+
+def warnings_text(found: list[str]) -> str:
+    return "\n".join(["== warnings ==", *(f"  - {w}" for w in found)]) + "\n\n" if found else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
     parser.add_argument("stack", help="stack name (gcp-full) or path to a stack file")
@@ -131,11 +145,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.stack}: {exc}", file=sys.stderr)
         return 2
     violations = evaluate(rendering, config.environment)
+    found = warnings(config)
     if args.format == "json":
-        doc = {**to_json(rendering), "policy": [asdict(v) for v in violations]}
+        doc = {**to_json(rendering), "policy": [asdict(v) for v in violations], "warnings": found}
         print(json.dumps(doc, indent=2, sort_keys=True, default=str))
     else:
-        print(to_text(rendering) + "\n\n" + report(violations))
+        print(to_text(rendering) + "\n\n" + warnings_text(found) + report(violations))
     return 2 if violations else 0
 
 

@@ -19,6 +19,9 @@ class AwsClients:
     quotas: Any  # service-quotas
     route53: Any
     secrets: Any  # secretsmanager
+    # Last and optional only so clients built for checks that never ask EKS (seed, the secret checks)
+    # stay valid; doctor's version check fails closed on None like on any other error.
+    eks: Any = None
 
 
 def connect(region: str) -> AwsClients:
@@ -38,4 +41,5 @@ def connect(region: str) -> AwsClients:
         quotas=client("service-quotas"),
         route53=client("route53"),
         secrets=client("secretsmanager"),
+        eks=client("eks"),
     )

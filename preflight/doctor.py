@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from preflight import aws_account, aws_capacity, aws_dns, gcp_checks
+from preflight import aws_account, aws_capacity, aws_dns, aws_eks, gcp_checks
 from preflight.aws_clients import AwsClients
 from preflight.aws_secrets import SecretsManagerStore
 from preflight.delegation import Resolver
@@ -38,6 +38,7 @@ def for_aws(
     checks = [
         Check("aws deployer", partial(aws_account.check_deployer, clients, config)),
         Check("aws zones", partial(aws_account.check_zones, clients, config)),
+        Check("aws eks version", partial(aws_eks.check_version, clients, config)),
         *(
             Check(f"aws pool {name}", partial(aws_capacity.check_offered, clients, config, itype))
             for name, itype in gpu_types.items()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from stacks import eks_versions
 from stacks.base import NAME, Model
 
 
@@ -38,12 +39,39 @@ class GcpBlock(Model):
 class AwsBlock(Model):
     region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
     availability_zones: int = Field(default=3, ge=2, le=6)
-    kubernetes_version: str = Field(default="1.33", pattern=r"^1\.[0-9]{2}$")
+    # Checked on the day the config is validated, the default included: a version out of standard
+    # support is refused rather than left for EKS to upgrade under `upgradePolicy: STANDARD`.
+    kubernetes_version: str = eks_versions.DEFAULT
     admin_principals: list[str]
     instance_types: dict[str, str] = Field(default_factory=dict)
     system_instance_type: str = "m7i.xlarge"
     # An EBS snapshot of a containerd image store with the serving images pre-pulled (GPU nodes mount it).
     image_snapshot_id: str | None = Field(default=None, pattern=r"^snap-[0-9a-f]{8,17}$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_version_is_checked_too(cls, data: Any) -> Any:
+        # Filled in as if written, so the default meets the same check under the key's own name.
+        if isinstance(data, dict) and not {"kubernetesVersion", "kubernetes_version"} & set(data):
+            return {**data, "kubernetesVersion": eks_versions.DEFAULT}
+        return data
+
+    @field_validator("kubernetes_version", mode="before")
+    @classmethod
+    def _quoted(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            raise ValueError(
+                f'{v!r} is a number: quote the version ("{eks_versions.DEFAULT}"); YAML reads 1.30 as 1.3'
+            )
+        return v
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _in_standard_support(cls, v: str) -> str:
+        problem = eks_versions.CALENDAR.problem(v, eks_versions.today())
+        if problem:
+            raise ValueError(problem)
+        return v
 
     @field_validator("admin_principals")
     @classmethod

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from offline.engine import is_secret
-from stacks import loader
+from stacks import eks_versions, loader
 from tests.conftest import render_stack, stack_raw
 
 CLUSTER = "aws:eks/cluster:Cluster"
@@ -22,8 +22,14 @@ ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPoli
 def test_the_cluster_runs_the_pinned_kubernetes_version_on_standard_support() -> None:
     cluster = render_stack("aws-full").one(CLUSTER).inputs
     assert cluster["name"] == "llm-full"
-    assert cluster["version"] == stack_raw("aws-full")["aws"]["kubernetesVersion"] == "1.33"
+    assert cluster["version"] == stack_raw("aws-full")["aws"]["kubernetesVersion"], "the configured version"
     assert cluster["upgradePolicy"] == {"supportType": "STANDARD"}, "no silent extended-support charges"
+
+
+def test_a_stack_that_names_no_version_runs_the_tables_default() -> None:
+    assert "kubernetesVersion" not in stack_raw("aws-serving")["aws"]
+    version = render_stack("aws-serving").one(CLUSTER).inputs["version"]
+    assert version == eks_versions.DEFAULT, "the default comes from stacks/eks-versions.yaml"
 
 
 def test_access_is_through_access_entries_only_and_the_creator_gets_no_implicit_admin() -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import base64
 import copy
+from datetime import date
 from typing import Any
 
 import pytest
 
 from offline.engine import Registration, Rendering, render
-from stacks import loader, machines
+from stacks import eks_versions, loader, machines
 from stacks.loader import ConfigError
 from tests.conftest import render_stack, stack_raw
 
@@ -103,7 +104,9 @@ def test_spot_pools_buy_spot_capacity_and_the_others_on_demand() -> None:
 
 
 def test_node_counts_start_at_min_nodes_and_are_left_to_the_autoscaler() -> None:
-    by_name = groups(render_stack("aws-full"))
+    r = render_stack("aws-full")
+    by_name = groups(r)
+    control_plane = r.one("aws:eks/cluster:Cluster").inputs["version"]
     for pool in stack_raw("aws-full")["gpu"]["pools"]:
         group = by_name[pool["name"]]
         assert group.inputs["scalingConfig"] == {
@@ -113,8 +116,18 @@ def test_node_counts_start_at_min_nodes_and_are_left_to_the_autoscaler() -> None
         }
     for group in by_name.values():
         assert group.ignore_changes == ["scalingConfig.desiredSize"], "`up` never resets a scaled group"
-        assert group.inputs["version"] == "1.33", "nodes follow the pinned control-plane version"
+        assert group.inputs["version"] == control_plane, "nodes follow the pinned control-plane version"
     assert by_name["system"].inputs["scalingConfig"] == {"minSize": 3, "desiredSize": 3, "maxSize": 9}
+
+
+def test_the_cluster_and_every_node_group_follow_a_changed_version_together() -> None:
+    raw = stack_raw("aws-full")
+    with eks_versions.as_of(date(2026, 12, 1)):  # 1.35 is in standard support that day
+        r = render_stack("aws-full", aws={**raw["aws"], "kubernetesVersion": "1.35"})
+    assert r.one("aws:eks/cluster:Cluster").inputs["version"] == "1.35", "the control plane runs the config"
+    assert {name: g.inputs["version"] for name, g in groups(r).items()} == dict.fromkeys(groups(r), "1.35"), (
+        "node groups follow the control plane's version, never a literal of their own"
+    )
 
 
 def test_every_node_requires_imdsv2_with_hop_limit_one_and_an_encrypted_gp3_root() -> None:
@@ -165,7 +178,7 @@ def test_the_five_addons_are_eks_managed_at_eks_default_versions() -> None:
     addons = {a.inputs["addonName"]: a.inputs for a in render_stack("aws-full").of_type(ADDON)}
     assert set(addons) == {"vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"}
     for name, addon in addons.items():
-        assert "addonVersion" not in addon, f"{name}: no invented version; EKS's default for 1.33"
+        assert "addonVersion" not in addon, f"{name}: no invented version; EKS's default for the cluster's"
         assert addon["resolveConflictsOnUpdate"] == addon["resolveConflictsOnCreate"] == "OVERWRITE", name
 
 

@@ -294,6 +294,25 @@ AWS_BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "aws.imageSnapshotId",
         "is not allowed here",
     ),
+    # Versions are checked against stacks/eks-versions.yaml on the day of the check: these stay wrong.
+    (
+        "a Kubernetes version EKS never had",
+        _set("aws.kubernetesVersion", "1.99"),
+        "aws.kubernetesVersion",
+        "not an EKS version in stacks/eks-versions.yaml; allowed (in EKS standard support on ",
+    ),
+    (
+        "a Kubernetes version out of standard support",
+        _set("aws.kubernetesVersion", "1.33"),
+        "aws.kubernetesVersion",
+        "EKS standard support for 1.33 ended on 2026-07-29",
+    ),
+    (
+        "an unquoted Kubernetes version",
+        _set("aws.kubernetesVersion", 1.3),
+        "aws.kubernetesVersion",
+        "quote the version",
+    ),
     (
         "a service range EKS refuses",
         _set("network.servicesCidr", "10.20.0.0/26"),

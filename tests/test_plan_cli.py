@@ -1,17 +1,21 @@
-"""`make plan`: the offline plan's text and JSON modes, stack names and paths, and clean failures."""
+"""`make plan`: the offline plan's text and JSON modes, stack names and paths, clean failures, warnings.
+
+The EKS runway warning depends on the date: those tests pin it (`eks_versions.as_of`).
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 from offline import plan
-from stacks import loader
+from stacks import eks_versions, loader
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,3 +71,44 @@ def test_an_unknown_stack_name_lists_the_known_ones(capsys: pytest.CaptureFixtur
     assert plan.main(["gcp-nope"]) == 2
     err = capsys.readouterr().err
     assert "no stack 'gcp-nope'" in err and "gcp-full" in err
+
+
+def _ends(version: str) -> date:
+    found = eks_versions.CALENDAR.get(version)
+    assert found is not None
+    return found.end_of_standard_support
+
+
+def test_the_text_plan_warns_when_fewer_than_90_days_of_standard_support_remain(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    aws = loader.validate(loader.read_stack_file(loader.resolve_stack_file("aws-serving"))).aws
+    assert aws is not None
+    ends = _ends(aws.kubernetes_version)
+    with eks_versions.as_of(date.fromordinal(ends.toordinal() - 60)):
+        assert plan.main(["aws-serving"]) == 0, "a warning does not fail the plan"
+    out = capsys.readouterr().out
+    assert "== warnings ==" in out
+    assert f"aws.kubernetesVersion {aws.kubernetes_version}: EKS standard support ends on {ends}" in out
+    assert "(60 days left)" in out, "the warning says how long is left"
+    assert out.index("== warnings ==") < out.index("== policy"), "warnings come before the policy verdict"
+
+
+def test_the_json_plan_carries_the_warning_and_a_version_with_runway_gets_none(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ends = _ends(eks_versions.DEFAULT)
+    with eks_versions.as_of(date.fromordinal(ends.toordinal() - 1)):
+        assert plan.main(["aws-serving", "--format", "json"]) == 0
+    [warning] = json.loads(capsys.readouterr().out)["warnings"]
+    assert f"ends on {ends} (1 day left)" in warning
+    with eks_versions.as_of(date.fromordinal(ends.toordinal() - eks_versions.RUNWAY_WARNING_DAYS)):
+        assert plan.main(["aws-serving", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == [], (
+        f"{eks_versions.RUNWAY_WARNING_DAYS} days is enough"
+    )
+
+
+def test_a_gke_plan_has_no_eks_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-serving"]) == 0
+    assert "== warnings ==" not in capsys.readouterr().out

@@ -5,14 +5,16 @@ the few resource kinds no shipped stack creates (security groups, SSM parameters
 hand-built, minimal and marked as such. Each flip must produce exactly one violation in the whole
 registry, from the rule under test — so rules neither miss nor overlap. The same field made unknown
 must fail the rule with "cannot evaluate". A rule added to the registry without a pair fails here.
+Rules that depend on the date (the EKS version's standard support) are evaluated on a pinned one.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,11 +22,18 @@ import pytest
 from policy.offline import records
 from policy.rules import BY_ID, REGISTRY, UNKNOWN, PolicyResource
 from policy.rules.base import Path, keys_of, show
-from stacks import loader
+from stacks import eks_versions, loader
 from tests.conftest import render_stack, stack_raw
 
 DELETE = object()  # flip value: remove the field
 HAND_BUILT = "hand-built"
+EVALUATED_ON = date(2026, 12, 1)  # in EKS standard support that day: 1.34, 1.35, 1.36
+
+
+@pytest.fixture(autouse=True)
+def _pinned_evaluation_date() -> Iterator[None]:
+    with eks_versions.as_of(EVALUATED_ON):
+        yield
 
 
 def resource(stack: str, name: str, type_: str) -> PolicyResource:
@@ -206,7 +215,8 @@ PAIRS: list[Pair] = [
     Pair("eks-endpoint-restricted", *EKS_CLUSTER, "vpcConfig.endpointPrivateAccess", False),
     Pair("eks-endpoint-restricted", *EKS_CLUSTER, "vpcConfig.publicAccessCidrs", ["0.0.0.0/0"]),
     Pair("eks-endpoint-restricted", *EKS_CLUSTER, "vpcConfig.publicAccessCidrs", DELETE, unknown=True),
-    Pair("eks-supported-version", *EKS_CLUSTER, "version", "1.29"),
+    Pair("eks-supported-version", *EKS_CLUSTER, "version", "1.29"),  # not in the table
+    Pair("eks-supported-version", *EKS_CLUSTER, "version", "1.33"),  # out of standard support that day
     Pair("eks-node-group-no-remote-access", *EKS_GPU_GROUP, "remoteAccess", {"ec2SshKey": "ops"}),
     Pair("aws-imdsv2-required", *LAUNCH_TEMPLATE, "metadataOptions.httpTokens", "optional"),
     Pair("aws-imds-hop-limit", *LAUNCH_TEMPLATE, "metadataOptions.httpPutResponseHopLimit", 2.0),
@@ -349,3 +359,17 @@ def test_every_source_of_a_multi_source_application_is_checked() -> None:
     assert all_violations(multi) == [
         ("helm-values-no-credentials", "spec.sources[1].helm.valuesObject.apiKey holds a literal credential")
     ]
+
+
+def test_the_eks_version_rule_judges_standard_support_on_the_evaluation_date() -> None:
+    cluster = resource(*EKS_CLUSTER)
+    version = cluster.props["version"]
+    row = eks_versions.CALENDAR.get(version)
+    assert row is not None, f"{version} is in the table"
+    ends = row.end_of_standard_support
+    assert BY_ID["eks-supported-version"](cluster) == [], f"{version} is in standard support {EVALUATED_ON}"
+    with eks_versions.as_of(ends):
+        [message] = BY_ID["eks-supported-version"](cluster)
+    assert f"version is {version}: EKS standard support for {version} ended on {ends}" in message, (
+        "the same cluster fails once its version leaves standard support, and the message names the date"
+    )

@@ -1,7 +1,8 @@
 """`make doctor` on an AWS stack: each check's pass and fail paths, and that an error is a failure.
 
-The cloud is moto; Service Quotas (which moto covers only for `vpc`) answers through botocore's
-Stubber, and so does EC2 where a case needs offerings moto's data does not have. DNS lookups go
+The cloud is moto; Service Quotas (which moto covers only for `vpc`) and EKS's DescribeClusterVersions
+(which moto lacks) answer through botocore's Stubber, which checks every answer against botocore's
+service model; so does EC2 where a case needs offerings moto's data does not have. DNS lookups go
 through a dict, never the network. The stack is the shipped aws-full with moto's caller as admin.
 """
 
@@ -11,20 +12,22 @@ import copy
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 import yaml
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from preflight import aws_account, aws_capacity, aws_dns, cli
+from preflight import aws_account, aws_capacity, aws_dns, aws_eks, cli
 from preflight.aws_clients import AwsClients
 from preflight.delegation import Resolver
 from preflight.report import FAIL, PASS, Check, run_check
-from stacks import loader
+from stacks import eks_versions, loader
 from stacks.schema import StackConfig
 
 REGION = "us-east-2"
@@ -53,6 +56,12 @@ def config_of(**overrides: Any) -> StackConfig:
     return loader.validate(raw_stack(**overrides))
 
 
+def stack_version() -> str:
+    aws = config_of().aws
+    assert aws is not None
+    return aws.kubernetes_version
+
+
 def stack_file(tmp_path: Path, raw: Mapping[str, Any]) -> Path:
     path = tmp_path / "Pulumi.my-fork.yaml"
     path.write_text(yaml.safe_dump({"config": {f"{loader.PROJECT}:{k}": v for k, v in raw.items()}}))
@@ -67,6 +76,16 @@ def resolver(table: Mapping[str, list[str]]) -> Resolver:
 class Cloud:
     clients: AwsClients
     quotas: Stubber
+    eks: Stubber
+
+    def eks_reports(self, version: str, status: str | None, **extra: Any) -> None:
+        """Queue EKS's answer about `version` (None: EKS does not list it)."""
+        listed = [{"clusterVersion": version, "clusterType": "eks", "versionStatus": status, **extra}]
+        self.eks.add_response(
+            "describe_cluster_versions",
+            {"clusterVersions": listed if status is not None else []},
+            {"clusterVersions": [version], "includeAll": True},
+        )
 
     def grant(self, values: Mapping[str, float]) -> None:
         """Queue Service Quotas answers, in the order doctor asks (by quota code)."""
@@ -99,6 +118,9 @@ def cloud() -> Iterator[Cloud]:
         quotas = boto3.client("service-quotas", region_name=REGION)
         stubber = Stubber(quotas)
         stubber.activate()
+        eks = boto3.client("eks", region_name=REGION)
+        eks_stub = Stubber(eks)
+        eks_stub.activate()
         clients = AwsClients(
             region=REGION,
             sts=boto3.client("sts", region_name=REGION),
@@ -106,26 +128,30 @@ def cloud() -> Iterator[Cloud]:
             quotas=quotas,
             route53=boto3.client("route53", region_name=REGION),
             secrets=boto3.client("secretsmanager", region_name=REGION),
+            eks=eks,
         )
-        yield Cloud(clients, stubber)
+        yield Cloud(clients, stubber, eks_stub)
 
 
 def test_a_ready_stack_passes_every_check_and_exits_zero(
     cloud: Cloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cloud.grant({code: need for code, need in NEEDED.items()})
+    cloud.eks_reports(raw_stack()["aws"]["kubernetesVersion"], "STANDARD_SUPPORT")
     cloud.containers("llm-full", dict.fromkeys(SECRETS, "set-by-someone"))
     path = stack_file(tmp_path, raw_stack())
     code = cli.main(["doctor", str(path)], aws=lambda region: cloud.clients, resolve=resolver(PARENT_NS))
     out = capsys.readouterr().out
     assert code == 0, f"every check passes, so doctor exits 0:\n{out}"
     assert "FAIL" not in out
-    names = ["aws credentials", "aws deployer", "aws zones", "aws pool l4", "aws pool h100-spot"]
+    names = ["aws credentials", "aws deployer", "aws zones", "aws eks version", "aws pool l4"]
+    names += ["aws pool h100-spot"]
     names += ["aws system pool", "aws quota L-DB2E81BA", "aws quota L-7212CCBC", "aws quota L-1216C47A"]
     for name in [*names, "aws dns", "secret hf-token"]:
         assert f"PASS   {name}" in out, f"one PASS line per check, including {name}"
     assert out.rstrip().endswith("passed"), "a summary line comes last"
     cloud.quotas.assert_no_pending_responses()
+    cloud.eks.assert_no_pending_responses()
 
 
 def test_credentials_for_another_account_than_the_admins_fail(cloud: Cloud) -> None:
@@ -322,3 +348,69 @@ def test_a_missing_container_says_pulumi_up_creates_it(cloud: Cloud) -> None:
     store = SecretsManagerStore(cloud.clients.secrets, "llm-full", REGION)
     outcome = check_secret(store, "hf-token", "aws-full", None)
     assert outcome.status == FAIL and "`pulumi up` creates the container" in outcome.message
+
+
+# --- the EKS version, by EKS's own answer --------------------------------------------------------------
+
+
+def test_the_eks_version_passes_when_eks_reports_it_in_standard_support(cloud: Cloud) -> None:
+    version = stack_version()
+    row = eks_versions.CALENDAR.get(version)
+    assert row is not None
+    # EKS answers with US Pacific offsets (the AWS docs' example shows -08:00); the calendar's day is UTC.
+    pacific = timezone(timedelta(hours=-7))
+    ends = datetime.combine(row.end_of_standard_support, datetime.min.time(), UTC).astimezone(pacific)
+    assert ends.date() < row.end_of_standard_support, "the local date is a day earlier"
+    cloud.eks_reports(version, "STANDARD_SUPPORT", endOfStandardSupportDate=ends)
+    outcome = aws_eks.check_version(cloud.clients, config_of())
+    assert outcome.status == PASS
+    assert f"{version} in standard support until {row.end_of_standard_support}" in outcome.message
+    assert "review the table" not in outcome.message, "EKS and the table agree"
+
+
+def test_a_table_that_disagrees_with_eks_is_named_in_the_pass(cloud: Cloud) -> None:
+    version = stack_version()
+    cloud.eks_reports(version, "STANDARD_SUPPORT", endOfStandardSupportDate=datetime(2030, 1, 1, tzinfo=UTC))
+    outcome = aws_eks.check_version(cloud.clients, config_of())
+    assert outcome.status == PASS and "until 2030-01-01" in outcome.message
+    assert "review the table against the EKS calendar" in outcome.message, "the stale table is pointed out"
+
+
+@pytest.mark.parametrize("status", ["EXTENDED_SUPPORT", "UNSUPPORTED"])
+def test_a_version_eks_reports_out_of_standard_support_fails(cloud: Cloud, status: str) -> None:
+    version = stack_version()
+    cloud.eks_reports(version, status)
+    outcome = aws_eks.check_version(cloud.clients, config_of())
+    assert outcome.status == FAIL
+    assert f"EKS reports Kubernetes {version} as {status}, not STANDARD_SUPPORT" in outcome.message
+    assert "aws.kubernetesVersion" in outcome.message, "the fix names the key"
+
+
+def test_a_version_eks_does_not_offer_fails(cloud: Cloud) -> None:
+    version = stack_version()
+    cloud.eks_reports(version, None)
+    outcome = aws_eks.check_version(cloud.clients, config_of())
+    assert outcome.status == FAIL and f"does not offer Kubernetes {version}" in outcome.message
+
+
+def test_the_deprecated_status_field_alone_is_read_too() -> None:
+    assert aws_eks.reported_status({"status": "standard-support"}) == aws_eks.STANDARD_SUPPORT
+    assert aws_eks.reported_status({"status": "extended-support"}) == "EXTENDED_SUPPORT"
+    assert aws_eks.reported_status({}) == "NO STATUS", "no status is never standard support"
+
+
+@pytest.mark.parametrize("error", ["AccessDeniedException", "InvalidRequestException", "ServerException"])
+def test_an_eks_version_that_cannot_be_read_is_a_failure(cloud: Cloud, error: str) -> None:
+    cloud.eks.add_client_error("describe_cluster_versions", error, "no answer")
+    result = run_check(Check("aws eks version", lambda: aws_eks.check_version(cloud.clients, config_of())))
+    assert result.status == FAIL and error in result.message, "an unknown answer is a FAIL naming the error"
+
+
+def test_the_status_doctor_wants_is_one_botocores_eks_model_defines() -> None:
+    model = botocore.session.get_session().get_service_model("eks")
+    operation = model.operation_model("DescribeClusterVersions")
+    entry = operation.output_shape.members["clusterVersions"].member
+    assert aws_eks.STANDARD_SUPPORT in entry.members["versionStatus"].enum, (
+        "doctor compares against the model's VersionStatus enum, exactly as spelled there"
+    )
+    assert set(operation.input_shape.members) >= {"clusterVersions", "includeAll"}, "the request doctor sends"

@@ -128,6 +128,14 @@ def test_a_whole_doctor_and_seed_run_never_calls_get_secret_value(
         for code, need in sorted(NEEDED.items()):
             stub.add_response("get_service_quota", {"Quota": {"QuotaCode": code, "Value": need}})
         stub.activate()
+        eks = boto3.client("eks", region_name="us-east-2")
+        eks_stub = Stubber(eks)
+        version = raw_stack()["aws"]["kubernetesVersion"]
+        eks_stub.add_response(
+            "describe_cluster_versions",
+            {"clusterVersions": [{"clusterVersion": version, "versionStatus": "STANDARD_SUPPORT"}]},
+        )
+        eks_stub.activate()
         clients = AwsClients(
             "us-east-2",
             boto3.client("sts", region_name="us-east-2"),
@@ -135,6 +143,7 @@ def test_a_whole_doctor_and_seed_run_never_calls_get_secret_value(
             quotas,
             boto3.client("route53", region_name="us-east-2"),
             secrets,
+            eks=eks,
         )
         path = str(stack_file(tmp_path, raw_stack()))
         cli.main(["seed-secrets", path], aws=lambda region: clients)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# The EKS version table is the config schema's (stacks/eks-versions.yaml), read by a module that needs
+# only the standard library and PyYAML, both in the pack's own virtualenv; policy/__main__.py puts the
+# project root on the path, as it does for this package.
+from stacks import eks_versions
+
 from .base import UNKNOWN, CannotEvaluate, Key, PolicyResource, need, optional, present, rule, show
 
 CLUSTER = "aws:eks/cluster:Cluster"
@@ -18,12 +23,6 @@ INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 ANYWHERE = frozenset({"0.0.0.0/0", "::/0"})
 SSH_PORT = 22
-
-# Kubernetes minor versions EKS supports (standard or extended support) — CKV_AWS_339.
-# THIS TABLE NEEDS UPDATING: add each version when EKS releases it and drop each one when its extended
-# support ends (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html). Last
-# reviewed against the calendar for the pulumi-aws 7.x pin; the stack schema defaults to 1.33.
-SUPPORTED_EKS_VERSIONS = ("1.31", "1.32", "1.33", "1.34", "1.35")
 
 
 @rule("eks-secrets-encryption", "EKS Secrets envelope-encrypted with a KMS key", "CKV_AWS_58")
@@ -80,12 +79,13 @@ def endpoint_restricted(r: PolicyResource) -> list[str]:
 
 @rule("eks-supported-version", "EKS runs a supported Kubernetes version", "CKV_AWS_339")
 def supported_version(r: PolicyResource) -> list[str]:
+    # Supported means standard support on the day of the check: the cluster's upgrade policy is
+    # STANDARD, so EKS upgrades a control plane past it and the next `up` would fight that upgrade.
     if r.type != CLUSTER:
         return []
     version = str(need(r.props, "version"))
-    if version in SUPPORTED_EKS_VERSIONS:
-        return []
-    return [f"version is {version}: supported are {', '.join(SUPPORTED_EKS_VERSIONS)} (policy/rules/eks.py)"]
+    problem = eks_versions.CALENDAR.problem(version, eks_versions.today())
+    return [f"version is {version}: {problem}"] if problem else []
 
 
 @rule("eks-node-group-no-remote-access", "EKS node groups have no SSH remote access", "CKV_AWS_100")
