@@ -1,26 +1,33 @@
 """The bootstrap component: Argo CD pinned, the contract on the cluster Secret, roots per profile,
-narrowing refused, no credential anywhere, and a teardown order that leaves nothing behind."""
+narrowing refused, no credential anywhere, values that survive the upstream charts' `tpl` (rendered with
+Helm), and a teardown order that leaves nothing behind."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import helm_python
 import pytest
 import yaml
 
+from bootstrap.argocd import argocd_values
 from bootstrap.cluster_secret import annotation_keys_added_by_bootstrap
 from bootstrap.layers import LAYER_ROOTS, LAYERS, layers_for, roots_for
 from bootstrap.roots import CASCADE_FINALIZER
-from bootstrap.secrets_root import ESO_CHART_VERSION
+from bootstrap.secrets_root import ESO_CHART_VERSION, eso_values
 from offline.engine import Registration, Rendering, is_secret
 from stacks import loader
+from stacks.schema import DEFAULT_ARGOCD_CHART_VERSION
 from substrate.contract import contract_keys
 from tests.conftest import render_stack, stack_raw
 
 SEED_LAYERS = Path(__file__).resolve().parent.parent / "seeds" / "layers"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ESO_EXTRA_OBJECTS_CHART = FIXTURES / "charts" / "eso-extra-objects"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SECRET = "kubernetes:core/v1:Secret"
 APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application"
@@ -195,23 +202,28 @@ def test_the_repository_credential_reaches_eso_as_its_placeholders_through_the_c
 
 def test_the_eso_fixture_chart_evaluates_templates_as_the_upstream_chart_does() -> None:
     """Unescaped, an ESO placeholder is evaluated by Helm and renders empty: the defect the escaping fixes."""
-    (obj,) = _eso_chart_renders({"extraObjects": [{"kind": "ExternalSecret", "data": {"p": "{{ .password }}"}}]})
+    (obj,) = _eso_chart_renders(
+        {"extraObjects": [{"kind": "ExternalSecret", "data": {"p": "{{ .password }}"}}]}
+    )
     assert obj["data"]["p"] == "", "the chart's tpl evaluates `{{ .password }}` against the release: empty"
 
 
 @pytest.mark.parametrize("stack", loader.stack_names())
 def test_every_object_handed_to_the_eso_chart_renders_as_written(stack: str) -> None:
     values = roots(render_stack(stack))["platform-secrets"].inputs["spec"]["source"]["helm"]["valuesObject"]
-    escaped = [o for o in values["extraObjects"] if "{{" in json.dumps(o)]
-    assert not escaped, "only the repository credential carries templates, and this stack names none"
-    assert _eso_chart_renders(values) == values["extraObjects"], "tpl leaves a template-free object unchanged"
+    stray = [o["kind"] for o in values["extraObjects"] if re.search(r"\{\{(?! `)", json.dumps(o))]
+    assert not stray, f"every template text in extraObjects is escaped for the chart's tpl: {stray}"
+    unescaped = json.loads(re.sub(r"\{\{ `(.*?)` \}\}", r"\1", json.dumps(values["extraObjects"])))
+    assert _eso_chart_renders(values) == unescaped, "the chart's tpl renders every object as written"
 
 
 def test_argo_cd_values_carry_no_template_for_the_argo_cd_charts_tpl() -> None:
     """The argo-cd chart tpl's only extraObjects, ingress and scheduling values — none of ours — and ours
     hold no template text either (argoproj/argo-helm, tag argo-cd-9.1.0, charts/argo-cd/templates)."""
     fact = yaml.safe_load((FIXTURES / "argo_cd_tpl_values.yaml").read_text())
-    assert fact["chart"] == ("argo-cd", ) or fact["version"] == DEFAULT_ARGOCD_CHART_VERSION
+    assert (fact["chart"], fact["version"]) == ("argo-cd", DEFAULT_ARGOCD_CHART_VERSION), (
+        "the fact is about the chart version the bootstrap installs"
+    )
     values = argocd_values("example.com")
     assert "{{" not in json.dumps(values), "nothing in the bootstrap's Argo CD values is a template"
     passed = {".".join(path) for path in _paths(values)}
@@ -219,6 +231,12 @@ def test_argo_cd_values_carry_no_template_for_the_argo_cd_charts_tpl() -> None:
     assert not {p for p in passed if any(p == t or p.startswith(t + ".") for t in tpl)}, (
         "no value the bootstrap hands the argo-cd chart is one the chart passes through tpl"
     )
+
+
+def _paths(node: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(node, dict) and node:
+        return [p for k, v in node.items() for p in _paths(v, (*path, str(k)))]
+    return [path]
 
 
 def test_a_credentials_secret_must_be_a_listed_secret() -> None:

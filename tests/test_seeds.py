@@ -1,23 +1,30 @@
-"""The seed (seeds/): what Argo CD syncs inside the cluster, checked statically — no cluster, no helm.
+"""The seed (seeds/): what Argo CD syncs inside the cluster, rendered for every shipped stack as Argo CD
+renders it (tests/seed_render.py: the stack's cluster Secret through each matching ApplicationSet's Go
+template, then each local chart through real Helm), plus static checks of the files themselves.
 
-Covers: every YAML document parses (chart templates are Go templates, so only their structure is
-checked, and an ApplicationSet's `helm.values` string is parsed with its template actions stripped);
-every chart and git source is pinned to an exact version; every image is pinned by digest; the seed
-reads only annotations the bootstrap writes and reads every contract key; it selects only on labels the
-bootstrap sets; layer directories match bootstrap.layers and each ApplicationSet selects on its layer's
-flag; ApplicationSets fail closed on a missing key; vLLM scales on queue depth, never GPU utilization;
-the model namespace is default-deny and admits only the gateway, its endpoint picker and Prometheus;
-external-dns runs with policy sync; GPU workloads tolerate the contract's taint as read from the
-cluster Secret; Argo CD's self-management starts from the bootstrap's own chart and values.
+Covers: for every stack, every matching ApplicationSet and every local chart renders, every rendered
+core Kubernetes object validates (strict schema, the cluster's Kubernetes minor) and every upstream chart
+gets a values mapping; removing a layer never deletes CRDs (their ApplicationSets preserve resources on
+deletion); every YAML document parses; every chart and git source is pinned to an exact version; every
+image is pinned by digest; the seed reads only annotations the bootstrap writes and reads every contract
+key; it selects only on labels the bootstrap sets; layer directories match bootstrap.layers and each
+ApplicationSet selects on its layer's flag; ApplicationSets fail closed on a missing key; vLLM scales on
+queue depth, never GPU utilization; the model namespace is default-deny and admits only the gateway, its
+endpoint picker and Prometheus; external-dns runs with policy sync; GPU workloads tolerate the contract's
+taint as read from the cluster Secret; Argo CD's self-management starts from the bootstrap's own chart
+and values.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_args
 
+import helm_python
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -25,8 +32,21 @@ from bootstrap.argocd import argocd_values
 from bootstrap.cluster_secret import LABELLED_CONTRACT_KEYS, annotation_keys_added_by_bootstrap, secret_labels
 from bootstrap.layers import LAYER_ADDONS, LAYER_ROOTS, LAYERS, flag
 from bootstrap.secrets_root import eso_values
+from stacks.loader import stack_names
 from stacks.schema import ArgoCd, Cloud
 from substrate.contract import DriverOwner, GpuStack, contract_keys
+from tests.argocd_gotemplate import render_tree
+from tests.conftest import stack_raw
+from tests.seed_render import (
+    App,
+    AppSet,
+    SeedRender,
+    appsets,
+    render_applications,
+    render_chart,
+    render_seed,
+    render_template,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LAYERS_DIR = SEEDS / "layers"
@@ -37,16 +57,37 @@ DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 PINNED_IMAGE = re.compile(r"^[a-z0-9.-]+(:\d+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$")
 ANNOTATION_REF = re.compile(r"\.?metadata\.annotations\.([A-Za-z0-9_]+)")
 ANNOTATION_INDEX_REF = re.compile(r"index\s+\.metadata\.annotations\s+\"([^\"]+)\"")
-GO_ACTION = re.compile(r"\{\{.*?\}\}")
-GO_CONTROL_LINE = re.compile(
-    r"^\s*\{\{-?\s*(?:(?:if|else|end|range|with|fail|define|template|block)\b|/\*|\$\w+\s*:?=).*\}\}\s*$"
-)
 # Annotations a chart source may take its version from: the bootstrap validates them as exact x.y.z.
 VERSION_ANNOTATIONS = {"argocd_chart_version"}
 LOCAL_REPO = "{{.metadata.annotations.addons_repo_url}}"
 LOCAL_REVISION = "{{.metadata.annotations.addons_repo_revision}}"
 LOCAL_PATH = re.compile(r"^\{\{\.metadata\.annotations\.addons_repo_basepath\}\}/charts/([a-z0-9-]+)$")
 GPU_UTILIZATION_METRICS = ("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "gpu_util", "GPUUtil")
+STACKS = stack_names()
+# API groups the core schema validator knows; anything else (ExternalSecret, NodePool, ScaledObject, ...) is a
+# custom resource it cannot check.
+CORE_API_GROUPS = {
+    "",
+    "apps",
+    "batch",
+    "policy",
+    "autoscaling",
+    "rbac.authorization.k8s.io",
+    "networking.k8s.io",
+    "storage.k8s.io",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "scheduling.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "node.k8s.io",
+    "certificates.k8s.io",
+}
+UPSTREAM_SOURCES = yaml.safe_load(
+    (Path(__file__).resolve().parent / "fixtures" / "upstream_seed_sources.yaml").read_text()
+)["sources"]
+CASCADE_FINALIZER = "resources-finalizer.argocd.argoproj.io"
+CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"}
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -60,71 +101,16 @@ def is_chart_template(path: Path) -> bool:
     return CHARTS_DIR in path.parents and "templates" in path.relative_to(CHARTS_DIR).parts
 
 
-def strip_go_template(text: str) -> str:
-    """A Go-templated YAML string made parseable: control-only lines dropped, other actions replaced.
-
-    Both branches of an if/else stay in; that is enough to catch indentation and syntax errors.
-    """
-    kept = [line for line in text.splitlines() if not GO_CONTROL_LINE.match(line)]
-    return "\n".join(GO_ACTION.sub("x", line) for line in kept)
-
-
 def load(path: Path) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(path.read_text()) if d]
 
 
-class AppSet:
-    """One ApplicationSet of a layer, with the Application template it renders."""
-
-    def __init__(self, path: Path, doc: dict[str, Any]) -> None:
-        self.path, self.doc = path, doc
-        self.name: str = doc["metadata"]["name"]
-        self.root = path.relative_to(LAYERS_DIR).parts[0]
-        (self.layer,) = [layer for layer, roots in LAYER_ROOTS.items() if self.root in roots]
-        self.text = path.read_text()
-
-    @property
-    def spec(self) -> dict[str, Any]:
-        return self.doc["spec"]
-
-    @property
-    def app(self) -> dict[str, Any]:
-        return self.spec["template"]
-
-    @property
-    def selectors(self) -> list[dict[str, Any]]:
-        return [g["clusters"].get("selector", {}) for g in self.spec["generators"]]
-
-    @property
-    def sources(self) -> list[dict[str, Any]]:
-        spec = self.app["spec"]
-        return [spec["source"]] if "source" in spec else list(spec.get("sources", []))
-
-    @property
-    def values(self) -> str:
-        return "\n".join(s.get("helm", {}).get("values", "") for s in self.sources)
-
-    def parsed_values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for source in self.sources:
-            text = source.get("helm", {}).get("values", "")
-            if text:
-                out |= yaml.safe_load(strip_go_template(text)) or {}
-        return out
-
-    def local_chart(self) -> Path | None:
-        for source in self.sources:
-            match = LOCAL_PATH.match(source.get("path", ""))
-            if match:
-                return CHARTS_DIR / match.group(1)
-        return None
-
-
-def appsets() -> list[AppSet]:
-    out = []
-    for path in sorted(LAYERS_DIR.rglob("*.yaml")):
-        out.extend(AppSet(path, d) for d in load(path) if d.get("kind") == "ApplicationSet")
-    return out
+def local_chart_dir(a: AppSet) -> Path | None:
+    for source in a.sources:
+        match = LOCAL_PATH.match(source.get("path", ""))
+        if match:
+            return CHARTS_DIR / match.group(1)
+    return None
 
 
 def appset(name: str) -> AppSet:
@@ -146,38 +132,50 @@ def walk(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...
             yield from walk(v, (*path, str(i)))
 
 
-def lookup(values: dict[str, Any], dotted: str) -> Any:
-    node: Any = values
-    for part in dotted.split("."):
-        node = node[part]
-    return node
+def seed(stack: str = "gcp-full") -> SeedRender:
+    """The seed as Argo CD renders it for a stack (by default gcp-full, the widest GKE stack)."""
+    return render_seed(stack)
 
 
-def render_simple(template: str, values: dict[str, Any], namespace: str) -> list[dict[str, Any]]:
-    """Render a template that uses only `.Values` lookups, `quote`, `toYaml | nindent` and label includes.
+def chart_render(chart: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """A local chart rendered with other values than the seed passes (for branches no stack takes)."""
+    return render_chart(chart, values, release=chart, namespace="test", kube_version=seed().kube_version)
 
-    Enough for the NetworkPolicies, which must stay that simple to be reviewable; anything else fails.
-    """
 
-    def block(match: re.Match[str]) -> str:
-        kind, expr, indent = match.group(1), match.group(2).strip(), int(match.group(3))
-        if kind == "include":
-            body = "app.kubernetes.io/name: rendered-by-test"
-        else:
-            body = yaml.safe_dump(lookup(values, expr.removeprefix(".Values.")), default_flow_style=False)
-        pad = " " * indent
-        return "\n" + "\n".join(pad + line for line in body.strip().splitlines())
+def is_core(obj: dict[str, Any]) -> bool:
+    group = obj["apiVersion"].rpartition("/")[0] if "/" in obj["apiVersion"] else ""
+    return group in CORE_API_GROUPS
 
-    text = re.sub(r"\s*\{\{-\s*(toYaml|include)\s+(.*?)\s*\|\s*nindent\s+(\d+)\s*\}\}", block, template)
-    text = re.sub(r"\{\{\s*\.Release\.Namespace\s*\}\}", namespace, text)
 
-    def scalar(match: re.Match[str]) -> str:
-        value = lookup(values, match.group(1))
-        return f'"{value}"' if match.group(2) else str(value)
+def upstream_source(source: dict[str, Any]) -> dict[str, Any] | None:
+    """The fixture's entry for an upstream source (repository, and chart or path)."""
+    for entry in UPSTREAM_SOURCES:
+        if (
+            entry["repoURL"] == source.get("repoURL")
+            and entry.get("chart") == source.get("chart")
+            and entry.get("path", source.get("path")) == source.get("path")
+        ):
+            return dict(entry)
+    return None
 
-    text = re.sub(r"\{\{\s*\.Values\.([A-Za-z0-9_.]+)\s*(\|\s*quote\s*)?\}\}", scalar, text)
-    assert "{{" not in text, "NetworkPolicy templates use only .Values lookups, quote, toYaml and includes"
-    return [d for d in yaml.safe_load_all(text) if d]
+
+def installs_crds(app: App) -> str:
+    """`only`, `bundled` or `none`: from the rendered local chart, or the fixture for an upstream source."""
+    if app.chart is not None:
+        crds = [o for o in app.objects if o["kind"] == "CustomResourceDefinition"]
+        return "none" if not crds else "only" if len(crds) == len(app.objects) else "bundled"
+    kinds = set()
+    for source in app.sources:
+        entry = upstream_source(source)
+        what = " ".join(
+            str(source.get(k)) for k in ("repoURL", "chart", "path", "targetRevision") if k in source
+        )
+        assert entry is not None, (
+            f"{app.appset.where}: upstream source {what} must be classified in "
+            "tests/fixtures/upstream_seed_sources.yaml"
+        )
+        kinds.add(entry["crds"])
+    return "only" if kinds == {"only"} else "bundled" if kinds & {"only", "bundled"} else "none"
 
 
 def bootstrap_label_keys() -> set[str]:
@@ -214,26 +212,97 @@ def test_every_yaml_document_under_seeds_parses() -> None:
             pytest.fail(f"{path.relative_to(SEEDS)} must be valid YAML: {e}")
 
 
-def test_every_applicationset_values_string_parses_once_template_actions_are_stripped() -> None:
-    for a in appsets():
-        try:
-            a.parsed_values()
-        except yaml.YAMLError as e:
-            pytest.fail(f"{a.path.name}:{a.name}: helm.values must be valid YAML around its Go template: {e}")
-
-
-def test_every_chart_template_has_balanced_actions_and_blocks() -> None:
-    opener = re.compile(r"\{\{-?\s*(if|range|with|define)\b")
-    closer = re.compile(r"\{\{-?\s*end\s*-?\}\}")
-    templates = [p for p in seed_files(".yaml", ".tpl") if is_chart_template(p)]
-    assert templates, "the local charts have templates"
-    for path in templates:
-        text = path.read_text()
-        name = path.relative_to(SEEDS)
-        assert text.count("{{") == text.count("}}"), f"{name}: every '{{{{' must be closed"
-        assert len(opener.findall(text)) == len(closer.findall(text)), (
-            f"{name}: every if/range/with/define block must be closed by an end"
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_matching_applicationset_and_local_chart_renders_for_every_stack(stack: str) -> None:
+    rendered = render_seed(stack)  # raises, naming stack, ApplicationSet and chart, on any template error
+    selected = {a.appset.name for a in rendered.apps}
+    for name in ("platform-contract", "vllm", "argocd", "secret-access"):
+        assert name in selected, f"{stack}: the {name} ApplicationSet selects every stack's cluster Secret"
+    for app in rendered.apps:
+        assert app.application["metadata"]["name"] == f"{app.appset.name}-{rendered.secret.name}", (
+            f"{stack}: {app.appset.where} names its Application after the cluster"
         )
+        assert "{{" not in repr(app.application), f"{stack}: {app.appset.where} leaves no template unrendered"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_upstream_chart_gets_its_values_as_a_yaml_mapping(stack: str) -> None:
+    upstream = [app for app in render_seed(stack).apps if app.chart is None]
+    assert upstream, f"{stack}: the seed installs upstream charts"
+    for app in upstream:
+        for source in app.sources:
+            text = source.get("helm", {}).get("values")
+            if text is not None:
+                assert isinstance(yaml.safe_load(text), dict), (
+                    f"{stack}: {app.appset.where} passes helm.values that are a YAML mapping"
+                )
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_rendered_core_object_validates_at_the_clusters_kubernetes_version(stack: str) -> None:
+    rendered = render_seed(stack)
+    validated, custom = 0, 0
+    for app, obj in rendered.objects():
+        if not is_core(obj):
+            custom += 1  # ExternalSecret, NodePool, ScaledObject, ...: no core schema
+            continue
+        where = (
+            f"{stack}: {obj['kind']} {obj['metadata'].get('name')} of chart {app.chart} ({app.appset.where})"
+        )
+        try:
+            kubernetes_validate.validate(obj, rendered.kube_version, strict=True)
+        except kubernetes_validate.SchemaNotFoundError:
+            pytest.fail(f"{where}: {obj['apiVersion']} is not served by Kubernetes {rendered.kube_version}")
+        except kubernetes_validate.ValidationError as e:
+            pytest.fail(f"{where} is invalid for Kubernetes {rendered.kube_version}: {e}")
+        validated += 1
+    assert validated >= 1, (
+        f"{stack}: at least one core object is validated ({custom} custom resources skipped)"
+    )
+
+
+def test_the_rendering_fails_closed_on_a_missing_annotation_and_on_functions_argo_cd_lacks() -> None:
+    secret = seed().secret
+    missing = replace(secret, annotations={k: v for k, v in secret.annotations.items() if k != "dns_zone_id"})
+    with pytest.raises(helm_python.HelmError, match='no entry for key "dns_zone_id"'):
+        render_template(appset("external-dns"), missing.params())  # missingkey=error, as Argo CD runs it
+    with pytest.raises(ValueError, match="include"):
+        render_tree({"values": '{{ include "helper" . }}'}, secret.params(), ["missingkey=error"])
+
+
+def test_the_kubernetes_version_each_stack_is_checked_at_is_its_clusters() -> None:
+    assert seed("aws-full").kube_version == stack_raw("aws-full")["aws"]["kubernetesVersion"], (
+        "EKS: the version the stack pins"
+    )
+    assert seed("gcp-full").kube_version == "1.35", "GKE REGULAR channel: 1.35"
+    assert seed("local").kube_version == "1.34", "an existing (kind) cluster: 1.34"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_removing_a_layer_never_deletes_crds(stack: str) -> None:
+    removable = {root for layer in LAYERS[1:] for root in LAYER_ROOTS[layer]}
+    crd_apps = 0
+    for app in render_seed(stack).apps:
+        crds = installs_crds(app)
+        if crds == "only":
+            crd_apps += 1
+            assert app.appset.spec.get("syncPolicy", {}).get("preserveResourcesOnDeletion") is True, (
+                f"{app.appset.where}: an ApplicationSet installing CRDs preserves resources on deletion, so "
+                "deleting it (removing its layer) never deletes the CRDs and every object of their kinds"
+            )
+            assert CASCADE_FINALIZER not in app.appset.template["metadata"].get("finalizers", []), (
+                f"{app.appset.where}: a CRD Application carries no cascade finalizer"
+            )
+            assert app.application["spec"]["syncPolicy"]["automated"]["prune"] is False, (
+                f"{app.appset.where}: CRDs are never pruned"
+            )
+        elif crds == "bundled":
+            assert app.appset.root not in removable, (
+                f"{app.appset.where}: a chart bundling CRDs with its controller lives in the platform layer, "
+                "which every profile keeps; elsewhere its CRDs need an Application of their own"
+            )
+    if render_seed(stack).secret.labels.get("enable_llm_gateway") == "true":
+        assert crd_apps >= 2, f"{stack}: the llm-gateway layer installs CRD-only Applications"
 
 
 def test_every_local_chart_has_metadata_values_and_templates() -> None:
@@ -258,8 +327,10 @@ def test_every_applicationset_uses_go_templates_that_fail_on_a_missing_key() -> 
             f"{a.name}: goTemplateOptions must include missingkey=error (fail closed on a missing annotation)"
         )
         assert a.doc["metadata"]["namespace"] == "argocd", f"{a.name}: ApplicationSets live in argocd"
-        assert "{{.name}}" in a.app["metadata"]["name"], f"{a.name}: Application names carry the cluster name"
-        assert a.app["spec"]["destination"]["server"] == "{{.server}}", (
+        assert "{{.name}}" in a.template["metadata"]["name"], (
+            f"{a.name}: Application names carry the cluster name"
+        )
+        assert a.template["spec"]["destination"]["server"] == "{{.server}}", (
             f"{a.name}: the destination is the generated cluster's server"
         )
 
@@ -303,40 +374,44 @@ def test_every_applicationset_pointing_at_a_local_chart_names_one_that_exists() 
             )
 
 
-def image_ok(value: str, chart: Path | None) -> bool:
-    value = value.strip().strip("\"'")
-    if "{{" not in value:
-        return bool(PINNED_IMAGE.match(value.removeprefix("oci://")))
-    if re.search(r"@\{\{\s*\.Values\.[A-Za-z0-9_.]*[dD]igest\s*\}\}", value):
-        return True
-    include = re.search(r'include\s+"([^"]+)"', value)
-    if include and chart is not None:
-        helpers = chart_text(chart)
-        body = re.search(
-            r'define\s+"' + re.escape(include.group(1)) + r'".*?\{\{-?\s*end\s*-?\}\}', helpers, re.S
-        )
-        return bool(body and "@" in body.group(0) and "digest" in body.group(0))
-    return False
+def images(obj: Any) -> Iterator[tuple[str, str]]:
+    """(field, image) for every container image, image volume and OCI storageUri in a rendered object."""
+    for path, node in walk(obj):
+        if not path or not isinstance(node, str):
+            continue
+        if path[-1] == "image" and len(path) >= 3 and path[-3] in CONTAINER_LISTS:
+            yield ".".join(path), node
+        elif path[-2:] == ("image", "reference") or (path[-1] == "storageUri" and node.startswith("oci://")):
+            yield ".".join(path), node.removeprefix("oci://")
 
 
-def test_every_image_in_the_seed_is_pinned_by_digest() -> None:
-    image_line = re.compile(r"^\s*-?\s*(image|reference|storageUri):\s*(\S.*?)\s*(#.*)?$")
+def test_every_image_the_seed_renders_is_pinned_by_digest_in_every_stack_and_delivery() -> None:
     checked = 0
-    for path in seed_files(".yaml", ".yml", ".tpl"):
-        chart = next((c for c in CHARTS_DIR.iterdir() if c in path.parents), None)
-        for n, line in enumerate(path.read_text().splitlines(), 1):
-            match = image_line.match(line)
-            if not match or match.group(2) in ("|", ">"):
-                continue
-            key, value = match.group(1), match.group(2)
-            if key == "storageUri" and "oci://" not in value:
-                continue
-            checked += 1
-            assert image_ok(value, chart), (
-                f"{path.relative_to(SEEDS)}:{n}: {key} must be pinned by digest (name@sha256:<64 hex>, or "
-                f"a template ending in @<digest value>); got {value}"
-            )
-    assert checked >= 5, "the seed's own workloads set their images"
+    rendered: list[tuple[str, list[dict[str, Any]]]] = []
+    for stack in STACKS:
+        rendered += [(f"{stack}: chart {app.chart}", app.objects) for app in seed(stack).apps if app.chart]
+    vllm = seed().app("vllm")
+    for delivery in ("sidecar", "imageVolume"):  # both modelcar deliveries, whichever the example uses
+        values = vllm.values() | {"model": vllm.values()["model"] | {"delivery": delivery}}
+        rendered.append((f"vllm-server delivery {delivery}", chart_render("vllm-server", values)))
+    for where, objects in rendered:
+        for obj in objects:
+            for path, image in images(obj):
+                checked += 1
+                assert PINNED_IMAGE.match(image), (
+                    f"{where}: {obj['kind']} {obj['metadata']['name']} {path} must be pinned by digest "
+                    f"(name@sha256:<64 hex>); got {image}"
+                )
+    assert checked >= 10, "the seed's own workloads set their images"
+
+
+def test_local_charts_fail_the_render_on_a_tag_or_an_unknown_contract() -> None:
+    vllm = seed().app("vllm").values()
+    with pytest.raises(helm_python.HelmError, match=r"model\.digest must be sha256"):
+        chart_render("vllm-server", vllm | {"model": vllm["model"] | {"digest": "latest"}})
+    contract = seed().app("platform-contract").values()
+    with pytest.raises(helm_python.HelmError, match='schema_version "v0"'):
+        chart_render("platform-contract", {"contract": contract["contract"] | {"schema_version": "v0"}})
 
 
 def test_every_digest_value_is_a_sha256_digest_and_charts_refuse_anything_else() -> None:
@@ -367,7 +442,9 @@ def test_image_mappings_in_values_carry_a_digest_not_a_tag() -> None:
     documents: list[tuple[str, Any]] = [
         (str(p.relative_to(SEEDS)), yaml.safe_load(p.read_text())) for p in CHARTS_DIR.glob("*/values.yaml")
     ]
-    documents += [(f"{a.path.name}:{a.name}", a.parsed_values()) for a in appsets()]
+    documents += [
+        (f"{stack}:{app.appset.where}", app.values()) for stack in STACKS for app in seed(stack).apps
+    ]
     for where, doc in documents:
         for path, node in walk(doc):
             if path and path[-1] == "image" and isinstance(node, dict) and "repository" in node:
@@ -464,13 +541,15 @@ def test_every_contract_key_reaches_the_cluster_side() -> None:
 
 
 def test_the_contract_configmap_receives_every_contract_key() -> None:
-    values = appset("platform-contract").parsed_values()
-    assert set(values["contract"]) == set(contract_keys()), (
-        "the platform-contract ConfigMap documents every contract fact, under its contract name"
-    )
+    for stack in STACKS:
+        rendered = seed(stack)
+        (configmap,) = [o for o in rendered.app("platform-contract").objects if o["kind"] == "ConfigMap"]
+        assert configmap["data"] == {k: rendered.secret.annotations[k] for k in contract_keys()}, (
+            f"{stack}: the platform-contract ConfigMap holds every contract fact, verbatim, under its name"
+        )
     for key in contract_keys():
         assert (
-            f"{key}: {{{{ .metadata.annotations.{key} | quote }}}}" in appset("platform-contract").values
+            f"{key}: {{{{ .metadata.annotations.{key} | quote }}}}" in appset("platform-contract").values_text
         ), f"contract key {key} is passed verbatim from its annotation"
 
 
@@ -538,7 +617,7 @@ def test_the_vllm_autoscaler_scales_on_queue_depth_and_never_on_gpu_utilization(
     assert "vllm:num_requests_waiting" in scaler, "vLLM scales on vllm:num_requests_waiting"
     assert "fallback:" in scaler and "failureThreshold" in scaler, "the scaler holds a fallback size"
     assert "minReplicaCount" in scaler and "maxReplicaCount" in scaler
-    autoscaling = appset("vllm").parsed_values()["autoscaling"]
+    autoscaling = seed().app("vllm").values()["autoscaling"]
     assert 1 <= autoscaling["minReplicas"] <= autoscaling["fallbackReplicas"] <= autoscaling["maxReplicas"], (
         "min >= 1 (nothing to measure at zero), fallback between min and max"
     )
@@ -551,11 +630,12 @@ def test_the_vllm_autoscaler_scales_on_queue_depth_and_never_on_gpu_utilization(
 
 def test_the_model_namespace_denies_ingress_by_default_and_admits_only_the_gateway() -> None:
     chart = CHARTS_DIR / "inference-gateway"
+    gateway = seed().app("inference-gateway")
     values = yaml.safe_load((chart / "values.yaml").read_text())
-    values |= {k: {**values[k], **v} for k, v in appset("inference-gateway").parsed_values().items()}
-    policies = render_simple((chart / "templates" / "networkpolicy.yaml").read_text(), values, "llm-gateway")
+    values |= {k: {**values[k], **v} for k, v in gateway.values().items()}
+    policies = [o for o in gateway.objects if o["kind"] == "NetworkPolicy"]
     models_ns = values["models"]["namespace"]
-    assert models_ns == appset("vllm").app["spec"]["destination"]["namespace"], (
+    assert models_ns == appset("vllm").template["spec"]["destination"]["namespace"], (
         "the policies guard the namespace vLLM is deployed to"
     )
     assert all(p["kind"] == "NetworkPolicy" and p["metadata"]["namespace"] == models_ns for p in policies)
@@ -606,7 +686,7 @@ def test_the_model_namespace_denies_ingress_by_default_and_admits_only_the_gatew
             "the policy selects the labels vllm-server puts on its pods"
         )
     pool = appset("inference-pool")
-    assert pool.app["spec"]["source"]["helm"]["releaseName"] == values["models"]["inferencePool"]
+    assert pool.template["spec"]["source"]["helm"]["releaseName"] == values["models"]["inferencePool"]
     assert values["models"]["eppSelector"] == {"inferencepool": f"{values['models']['inferencePool']}-epp"}, (
         "the endpoint picker is selected by the label the inferencepool chart gives it"
     )
@@ -614,51 +694,65 @@ def test_the_model_namespace_denies_ingress_by_default_and_admits_only_the_gatew
 
 def test_external_dns_runs_with_policy_sync_and_owns_records_by_cluster_name() -> None:
     dns = appset("external-dns")
-    values = dns.parsed_values()
+    values = seed().app("external-dns").values()
     assert values["policy"] == "sync", "external-dns deletes the records it created (policy: sync)"
-    assert "upsert-only" not in dns.values, "upsert-only would orphan records on teardown"
-    assert "txtOwnerId: {{ .metadata.annotations.cluster_name | quote }}" in dns.values
-    assert "zone-id-filter={{ .metadata.annotations.dns_zone_id }}" in dns.values, "only the contract's zone"
-    assert 'if ne .metadata.annotations.dns_policy "sync"' in dns.values and "fail" in dns.values, (
-        "a contract asking for another policy fails the ApplicationSet instead of being ignored"
+    assert "upsert-only" not in dns.values_text, "upsert-only would orphan records on teardown"
+    assert "txtOwnerId: {{ .metadata.annotations.cluster_name | quote }}" in dns.values_text
+    assert "zone-id-filter={{ .metadata.annotations.dns_zone_id }}" in dns.values_text, (
+        "only the contract's zone"
     )
+    secret = seed().secret
+    upsert = replace(secret, annotations={**secret.annotations, "dns_policy": "upsert-only"})
+    with pytest.raises(helm_python.HelmError, match="dns_policy must be sync"):
+        render_template(dns, upsert.params())  # the ApplicationSet fails instead of ignoring the contract
     assert dns.selectors[0]["matchLabels"]["enable_external_dns"] == "true"
 
 
 def test_gpu_workloads_tolerate_the_contract_taint_read_from_the_cluster_secret() -> None:
-    literal_taint = re.compile(r"^\s*-?\s*key:\s*[\"']?nvidia\.com/gpu[\"']?\s*$")
-    for path in seed_files(".yaml", ".yml", ".tpl"):
-        for n, line in enumerate(path.read_text().splitlines(), 1):
-            assert not literal_taint.match(line), (
-                f"{path.relative_to(SEEDS)}:{n}: the GPU taint key comes from the contract (gpu_taint_key)"
-            )
-    for chart in (c for c in CHARTS_DIR.iterdir() if c.is_dir()):
-        text = chart_text(chart)
-        for block in re.findall(r"(?:tolerations|taints):\n((?:\s+.*\n){1,4})", text):
-            assert ".Values.gpu.taintKey" in block, (
-                f"{chart.name}: tolerations/taints use .Values.gpu.taintKey"
-            )
-    gpu_appsets = 0
-    for a in appsets():
-        chart = a.local_chart()
-        gpu = "tolerations:" in a.values or (chart is not None and "taintKey" in chart_text(chart))
-        if not gpu:
-            continue
-        gpu_appsets += 1
-        for key in ("gpu_taint_key", "gpu_taint_effect"):
-            assert f"metadata.annotations.{key}" in a.values, (
-                f"{a.name}: a GPU workload's toleration reads {key} from the cluster Secret"
-            )
-    assert gpu_appsets >= 6, "vLLM, KServe, Kueue, Karpenter, the GPU Operator and DCGM all read the taint"
+    # A taint no stack uses: a toleration that is not read from the cluster Secret cannot match it.
+    taint = {
+        "gpu_taint_key": "example.com/accelerator",
+        "gpu_taint_value": "reserved",
+        "gpu_taint_effect": "NoExecute",
+    }
+    expected = [taint["gpu_taint_key"], taint["gpu_taint_effect"]]
+    tolerating: set[str] = set()
+    for stack in STACKS:
+        rendered = seed(stack)
+        secret = replace(rendered.secret, annotations={**rendered.secret.annotations, **taint})
+        for app in render_applications(stack, secret, rendered.kube_version):
+            for doc in (app.values(), *app.objects):
+                for path, node in walk(doc):
+                    if not (path and path[-1] in ("tolerations", "taints") and isinstance(node, list)):
+                        continue
+                    tolerating.add(app.appset.name)
+                    where = f"{stack}: {app.appset.where} {'.'.join(path)}"
+                    for entry in node:
+                        assert [entry["key"], entry.get("effect")] == expected, (
+                            f"{where}: GPU tolerations and taints are the contract's (gpu_taint_key, "
+                            f"gpu_taint_effect); got {entry}"
+                        )
+    gpu_workloads = {
+        "vllm",
+        "kserve-example",
+        "kueue-quotas",
+        "karpenter-gpu-nodepools",
+        "gpu-operator",
+        "dcgm-exporter",
+    }
+    assert gpu_workloads <= tolerating, (
+        "vLLM, KServe, Kueue, Karpenter, the GPU Operator and DCGM carry the taint"
+    )
 
 
 def test_gpu_workloads_select_nodes_by_the_contract_pool_label() -> None:
     for name in ("vllm", "kserve-example"):
         a = appset(name)
         assert (
-            "metadata.annotations.gpu_pool_label" in a.values and "metadata.annotations.gpu_pools" in a.values
+            "metadata.annotations.gpu_pool_label" in a.values_text
+            and "metadata.annotations.gpu_pools" in a.values_text
         )
-        chart = a.local_chart()
+        chart = local_chart_dir(a)
         assert chart is not None and "{{ .Values.gpu.poolLabel }}:" in chart_text(chart), (
             f"{name}: pods select the contract's pool label"
         )
@@ -667,8 +761,8 @@ def test_gpu_workloads_select_nodes_by_the_contract_pool_label() -> None:
 def test_models_are_delivered_as_digest_pinned_modelcars_from_the_contract_registry() -> None:
     for name in ("vllm", "kserve-example"):
         a = appset(name)
-        values = a.parsed_values()
-        assert "registry: {{ .metadata.annotations.registry_url | quote }}" in a.values, (
+        values = seed().app(name).values()
+        assert "registry: {{ .metadata.annotations.registry_url | quote }}" in a.values_text, (
             f"{name}: the model comes from the contract's registry"
         )
         assert DIGEST.match(values["model"]["digest"]), f"{name}: the model is pinned by digest"
@@ -684,36 +778,35 @@ def test_argo_cd_manages_itself_from_the_bootstraps_chart_and_values_without_the
         "Argo CD upgrades to the version the bootstrap writes, never another"
     )
     assert source["helm"]["releaseName"] == "argo-cd", "the same Helm release the bootstrap installed"
-    values = a.parsed_values()
-    assert values.pop("redisSecretInit") == {"enabled": False}, (
-        "the redis-secret-init hook hangs a self-managed sync: it is disabled"
-    )
-    expected = argocd_values("example.com")
-    assert set(values) == set(expected), "every other value is the bootstrap's"
-    for key in expected:
-        if key != "global":
-            assert values[key] == expected[key], f"{key} must equal the bootstrap's value"
-    assert a.app["spec"]["syncPolicy"]["automated"]["prune"] is False, "Argo CD never prunes itself"
-    assert "finalizers" not in a.app["metadata"] and a.spec["syncPolicy"]["preserveResourcesOnDeletion"], (
-        "deleting the ApplicationSet or the layer root never deletes Argo CD"
-    )
+    for stack in STACKS:
+        rendered = seed(stack)
+        values = rendered.app("argocd").values()
+        assert values.pop("redisSecretInit") == {"enabled": False}, (
+            "the redis-secret-init hook hangs a self-managed sync: it is disabled"
+        )
+        assert values == argocd_values(rendered.secret.annotations["dns_domain"]), (
+            f"{stack}: every other value is the bootstrap's, for the contract's domain"
+        )
+    assert a.template["spec"]["syncPolicy"]["automated"]["prune"] is False, "Argo CD never prunes itself"
+    assert (
+        "finalizers" not in a.template["metadata"] and a.spec["syncPolicy"]["preserveResourcesOnDeletion"]
+    ), "deleting the ApplicationSet or the layer root never deletes Argo CD"
 
 
 def test_the_seed_holds_no_secret_values_and_leaves_the_secrets_root_its_own_objects() -> None:
-    for path in seed_files(".yaml", ".yml"):
-        if is_chart_template(path):
-            text = path.read_text()
-            assert not re.search(r"^kind:\s*Secret\s*$", text, re.M), (
-                f"{path.relative_to(SEEDS)}: secrets reach the cluster only through ExternalSecrets"
+    for stack in STACKS:
+        for app, obj in seed(stack).objects():
+            assert obj["kind"] != "Secret", (
+                f"{stack}: chart {app.chart} renders a Secret; secrets arrive only through ExternalSecrets"
             )
-            assert not re.search(r"^kind:\s*ClusterSecretStore\s*$", text, re.M), (
-                "the ClusterSecretStore belongs to the bootstrap's secrets root"
+            assert obj["kind"] != "ClusterSecretStore", (
+                f"{stack}: chart {app.chart}: the ClusterSecretStore belongs to the bootstrap's secrets root"
             )
     assert not any(s.get("chart") == "external-secrets" for a in appsets() for s in a.sources), (
         "External Secrets Operator is installed once, by the bootstrap's secrets root"
     )
     litellm = chart_text(CHARTS_DIR / "litellm")
-    values = appset("litellm").parsed_values()["secrets"]
+    values = seed().app("litellm").values()["secrets"]
     assert (values["masterKey"], values["databaseUrl"]) == ("litellm-master-key", "litellm-database-url")
     assert "kind: ExternalSecret" in litellm and "secretKey: LITELLM_MASTER_KEY" in litellm, (
         "LiteLLM's master key and database URL arrive through an ExternalSecret"
@@ -722,10 +815,10 @@ def test_the_seed_holds_no_secret_values_and_leaves_the_secrets_root_its_own_obj
 
 def test_every_generated_application_syncs_automatically_with_retries() -> None:
     for a in appsets():
-        policy = a.app["spec"]["syncPolicy"]
+        policy = a.template["spec"]["syncPolicy"]
         assert policy["automated"]["selfHeal"] is True, f"{a.name}: drift is corrected"
         assert policy["retry"]["limit"] >= 5, f"{a.name}: retries cover CRDs arriving from other apps"
         if a.name != "argocd" and policy["automated"]["prune"]:
-            assert "resources-finalizer.argocd.argoproj.io" in a.app["metadata"].get("finalizers", []), (
+            assert "resources-finalizer.argocd.argoproj.io" in a.template["metadata"].get("finalizers", []), (
                 f"{a.name}: deleting the Application deletes its resources (narrowing prunes the layer)"
             )
