@@ -42,6 +42,14 @@ WAIVERS: tuple[Waiver, ...] = (
     ),
     Waiver(
         KARPENTER,
+        "AllowZonalShiftStatusReadOnly",
+        "RESOURCE_STAR",
+        "ARC zonal shift scopes GetManagedResource by ARN only for load balancers; an EKS cluster has no "
+        "ARN type there, so the reference policy names the cluster in the arc-zonal-shift:"
+        "ResourceIdentifier condition (aws/karpenter-provider-aws#9123 replaced the cluster ARN as Resource)",
+    ),
+    Waiver(
+        KARPENTER,
         "",
         "PRIVILEGE_ESCALATION",
         "launching nodes with a role is Karpenter's job: iam:PassRole is pinned to its node role and to "

@@ -2,9 +2,11 @@
 
 The seed installs the controller; the substrate creates what it acts with, and the contract names it.
 The controller policy is Karpenter's reference policy for the release the seed installs (kept as the
-fixture tests/fixtures/karpenter_controller_policy_v<version>.json), statement by statement: same Sids,
-actions and conditions, resources equal or narrower, every narrowing listed in `narrowings` with
-its reason. Bumping Karpenter in the seed fails here until the fixture is bumped and the diff applied.
+fixture tests/fixtures/karpenter_controller_policy_v<version>.json: the statements of the template's
+controller policies, which it has split over several managed policies since v1.9), statement by
+statement: same Sids, actions and conditions, resources equal or narrower, every narrowing listed in
+`narrowings` with its reason. As one inline policy it must fit IAM's inline quota. Bumping Karpenter in
+the seed fails here until the fixture is bumped and the diff applied.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ STACKS = ("aws-full", "aws-serving")
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter"
+REFERENCE_TEMPLATE = "getting-started/getting-started-with-karpenter/cloudformation.yaml"
+# IAM quota: a role's inline policies total at most 10,240 characters, whitespace not counted.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+INLINE_POLICY_QUOTA = 10_240
 LAUNCHING = (
     "AllowScopedEC2InstanceAccessActions",
     "AllowScopedEC2LaunchTemplateAccessActions",
@@ -146,7 +152,7 @@ def test_karpenter_nodes_have_their_own_role_admitted_by_an_ec2_linux_access_ent
     assert entry["principalArn"] not in managed, "managed groups' role gets its entry from EKS itself"
 
 
-def test_the_interruption_queue_is_encrypted_and_fed_by_the_four_event_rules() -> None:
+def test_the_interruption_queue_is_encrypted_and_fed_by_the_five_event_rules() -> None:
     r = render_stack("aws-full")
     queue = r.one("aws:sqs/queue:Queue")
     assert queue.inputs["sqsManagedSseEnabled"] is True
@@ -160,9 +166,10 @@ def test_the_interruption_queue_is_encrypted_and_fed_by_the_four_event_rules() -
         "EC2 Instance Rebalance Recommendation",
         "EC2 Instance State-change Notification",
         "AWS Health Event",
+        "EC2 Capacity Reservation Instance Interruption Warning",
     }
     targets = r.of_type("aws:cloudwatch/eventTarget:EventTarget")
-    assert len(targets) == 4
+    assert len(targets) == 5
     assert {t.inputs["arn"] for t in targets} == {"arn:aws:sqs:us-east-2:111122223333:llm-full-karpenter"}
 
 
@@ -230,8 +237,11 @@ def test_the_reference_fixture_is_the_policy_of_the_karpenter_release_the_seed_i
     version = seeded_karpenter_version()
     source = reference_fixture()["source"]
     assert source["tag"] == f"v{version}", "the fixture is read at the exact release tag the seed installs"
+    assert source["url"] == f"https://github.com/{source['repository']}/blob/{source['tag']}/{source['path']}"
     minor = ".".join(version.split(".")[:2])
-    assert f"/v{minor}/getting-started/" in source["url"] and f"/blob/v{version}/" in source["url"]
+    # A tag made before the release copied its docs to v<minor>/ carries them under preview/.
+    templates = {f"website/content/en/{docs}/{REFERENCE_TEMPLATE}" for docs in (f"v{minor}", "preview")}
+    assert source["path"] in templates, f"the getting-started template of the release's own docs: {templates}"
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -287,6 +297,31 @@ def test_every_listed_narrowing_applies_to_every_statement_it_names(stack: str) 
         for sid in n.sids:
             resources = as_set(by_sid[sid]["Resource"])
             assert any(res.startswith(n.reference) for res in resources), f"stale narrowing in {sid}: {n}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_controller_role_fits_iams_inline_policy_quota(stack: str) -> None:
+    policies = render_stack(stack).of_type("aws:iam/rolePolicy:RolePolicy")
+    (controller,) = [p for p in policies if p.name.endswith("-controller-policy")]
+    inline = [p for p in policies if p.inputs["role"] == controller.inputs["role"]]
+    size = sum(len(re.sub(r"\s", "", p.inputs["policy"])) for p in inline)
+    assert size <= INLINE_POLICY_QUOTA, (
+        f"the controller role's inline policies total {size} characters; IAM allows {INLINE_POLICY_QUOTA}"
+    )
+
+
+def test_the_controller_may_launch_into_reservations_and_placement_groups_of_this_account() -> None:
+    statements = controller_statements(render_stack("aws-full"))
+    access = statements["AllowScopedEC2InstanceAccessActions"]
+    for kind in ("capacity-reservation", "placement-group"):
+        arn = f"arn:aws:ec2:us-east-2:111122223333:{kind}/*"
+        assert arn in access["Resource"], f"RunInstances/CreateFleet may target this account's {kind}s"
+    assert "Condition" not in access, (
+        "Karpenter launches into reservations it did not create: no tag condition"
+    )
+    reads = statements["AllowRegionalReadActions"]["Action"]
+    for action in ("ec2:DescribeCapacityReservations", "ec2:DescribePlacementGroups"):
+        assert action in reads, f"{action}: Karpenter resolves its selector terms by describing them"
 
 
 def test_instance_profiles_are_managed_by_the_ec2nodeclass_tag_karpenter_v1_sets() -> None:

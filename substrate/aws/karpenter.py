@@ -3,15 +3,18 @@
 - A node role of its own (not the managed node groups' role: EKS creates those groups' access entries
   itself, a second entry for the same role would collide) with an `EC2_LINUX` access entry.
 - The interruption queue (SSE on, 5 minutes retention) fed by EventBridge rules for spot interruption
-  warnings, rebalance recommendations, instance state changes and AWS Health scheduled changes. Only
-  these rules may send to it (aws:SourceArn), over TLS only.
+  warnings, rebalance recommendations, instance state changes, AWS Health scheduled changes and
+  interruptible capacity reservation reclaims. Only these rules may send to it (aws:SourceArn), over
+  TLS only.
 - The controller role under Pod Identity (kube-system/karpenter) with the controller policy of the
-  reference CloudFormation template of the Karpenter release the seed installs (v1.8.1,
-  getting-started-with-karpenter/cloudformation.yaml), statement for statement. Launches, tagging,
-  deletions and instance profiles are allowed only for resources tagged for this cluster, as there.
-  Narrowed only where an ARN allows: EC2 resources in this account (the reference says any),
-  `iam:PassRole` on this node role, the queue this component creates. A Karpenter bump re-reads the
-  template: the test fixture of the reference policy moves with the seed's version.
+  reference CloudFormation template of the Karpenter release the seed installs (v1.14.1,
+  getting-started-with-karpenter/cloudformation.yaml), statement for statement. The template spreads
+  the statements over six managed policies (each under IAM's 6,144-character managed-policy quota);
+  here they are one inline policy of the one role, within the 10,240-character inline quota.
+  Launches, tagging, deletions and instance profiles are allowed only for resources tagged for this
+  cluster, as there. Narrowed only where an ARN allows: EC2 resources in this account (the reference
+  says any), `iam:PassRole` on this node role, the queue this component creates. A Karpenter bump
+  re-reads the template: the test fixture of the reference policy moves with the seed's version.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ INTERRUPTION_EVENTS: dict[str, dict[str, Any]] = {
         "source": ["aws.health"],
         "detail-type": ["AWS Health Event"],
         "detail": {"service": ["EC2"], "eventTypeCategory": ["scheduledChange"]},
+    },
+    # Karpenter >= 1.10 drains nodes of an interruptible ODCR on this 2-minute warning.
+    "reservation-interruption": {
+        "source": ["aws.ec2"],
+        "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"],
     },
 }
 
@@ -80,7 +88,7 @@ def controller_policy(
                 [
                     f"arn:{p}:ec2:{region}::image/*",
                     f"arn:{p}:ec2:{region}::snapshot/*",
-                    *ec2("security-group", "subnet", "capacity-reservation"),
+                    *ec2("security-group", "subnet", "capacity-reservation", "placement-group"),
                 ],
                 sid="AllowScopedEC2InstanceAccessActions",
             ),
@@ -93,7 +101,7 @@ def controller_policy(
             ),
             statement(
                 ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
-                ec2(*LAUNCHED, "capacity-reservation"),
+                ec2(*LAUNCHED),
                 sid="AllowScopedEC2InstanceActionsWithTags",
                 condition={
                     "StringEquals": request_owned,
@@ -136,9 +144,11 @@ def controller_policy(
                     "ec2:DescribeCapacityReservations",
                     "ec2:DescribeImages",
                     "ec2:DescribeInstances",
+                    "ec2:DescribeInstanceStatus",
                     "ec2:DescribeInstanceTypeOfferings",
                     "ec2:DescribeInstanceTypes",
                     "ec2:DescribeLaunchTemplates",
+                    "ec2:DescribePlacementGroups",
                     "ec2:DescribeSecurityGroups",
                     "ec2:DescribeSpotPriceHistory",
                     "ec2:DescribeSubnets",
@@ -205,6 +215,14 @@ def controller_policy(
             # Karpenter lists instance profiles to garbage-collect the ones it created.
             statement(["iam:ListInstanceProfiles"], "*", sid="AllowUnscopedInstanceProfileListAction"),
             statement(["eks:DescribeCluster"], args.cluster_arn, sid="AllowAPIServerEndpointDiscovery"),
+            # Zonal shift status (read when settings.enableZonalShift is on). ARC has no ARN type for an
+            # EKS cluster: `*`, with the condition naming this cluster.
+            statement(
+                ["arc-zonal-shift:GetManagedResource"],
+                "*",
+                sid="AllowZonalShiftStatusReadOnly",
+                condition={"StringEquals": {"arc-zonal-shift:ResourceIdentifier": args.cluster_arn}},
+            ),
         ]
     )
 
