@@ -1,6 +1,6 @@
 # Every target runs inside .venv, built from requirements.txt and requirements-dev.txt alone (exact pins).
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STACK  ?= gcp-full
 # FORMAT=json prints the machine-readable plan: make plan STACK=gcp-full FORMAT=json > plan.json
@@ -10,15 +10,27 @@ PREVIEW ?=
 
 .PHONY: venv plan doctor seed-secrets test lint fmt typecheck bench clean
 
+# stdout belongs to the target's own output (`make plan FORMAT=json > plan.json`): the venv build's
+# commands are not echoed and everything they print goes to stderr, pip's progress included.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@echo "building $(VENV) from requirements-dev.txt (exact pins; the first time takes a few minutes)..." >&2
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt >&2
 	@touch $@
+	@echo "$(VENV) is ready" >&2
 
 venv: $(VENV)/.installed
 
+# EXIT_CODE_FILE=<path> receives the plan's exit code: make itself exits 2 whenever a recipe fails.
+EXIT_CODE_FILE ?=
+
+# The plan's own exit code (2 bad config, 3 policy violation, 1 internal error) is named on stderr and,
+# with EXIT_CODE_FILE, written for scripts: `make plan ... EXIT_CODE_FILE=code; cat code`.
 plan: venv ## Offline plan of a stack (name or path) under Pulumi's mock engine.
-	@$(PY) -m offline.plan "$(STACK)" --format "$(FORMAT)" $(if $(PREVIEW),--preview)
+	@$(PY) -m offline.plan "$(STACK)" --format "$(FORMAT)" $(if $(PREVIEW),--preview); code=$$?; \
+	case $$code in 0) ;; 2) why="bad config";; 3) why="policy violation";; *) why="internal error";; esac; \
+	[ -z "$(EXIT_CODE_FILE)" ] || echo $$code > "$(EXIT_CODE_FILE)"; \
+	[ $$code -eq 0 ] || echo "make plan: offline.plan exited $$code ($$why)" >&2; exit $$code
 
 doctor: venv ## Read-only check of a stack's cloud prerequisites (credentials, quotas, DNS, secrets).
 	@$(PY) -m preflight doctor "$(STACK)"
@@ -36,8 +48,22 @@ fmt: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint ## Lint, then the whole test suite.
-	$(PY) -m pytest
+test: lint checkov-venv ## Lint, then the whole test suite (one worker per core).
+	$(PY) -m pytest -n auto
+
+# checkov (tests/test_checkov.py) runs from a venv of its own: it pins boto3 and packaging versions the
+# program's venv cannot take. Rebuilt from scratch only when its pins change.
+CHECKOV_VENV ?= .venv-checkov
+.PHONY: checkov-venv
+$(CHECKOV_VENV)/.installed: tests/checkov/requirements.txt
+	@echo "building $(CHECKOV_VENV) from tests/checkov/requirements.txt (exact pins)..." >&2
+	@rm -rf $(CHECKOV_VENV)
+	@$(PYTHON) -m venv $(CHECKOV_VENV) >&2
+	@$(CHECKOV_VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r tests/checkov/requirements.txt >&2
+	@touch $@
+	@echo "$(CHECKOV_VENV) is ready" >&2
+
+checkov-venv: $(CHECKOV_VENV)/.installed
 
 bench: venv ## Plan time of each stack relative to a one-resource program under the same mocks.
 	@$(PY) -m offline.bench

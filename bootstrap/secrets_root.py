@@ -8,6 +8,7 @@ repository Secret. Pulumi only names things — the store, the secret's name —
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,10 +23,13 @@ def cluster_secret_store(contract: Mapping[str, str]) -> dict[str, Any]:
     """The ClusterSecretStore every ExternalSecret of the platform reads through."""
     backend, location = contract["secrets_backend"], contract["secrets_location"]
     namespace, account = contract["secrets_identity_namespace"], contract["secrets_identity_service_account"]
+    # Empty: ESO uses its own pod identity (GKE Workload Identity / EKS Pod Identity). Otherwise the
+    # existing cluster's auth settings (a static key's Secret reference, a role to assume).
+    raw_auth = contract["secrets_auth"]
+    auth: dict[str, Any] = json.loads(raw_auth) if raw_auth.startswith("{") else {}
     providers: dict[str, dict[str, Any]] = {
-        # No auth block: ESO uses its own pod identity (GKE Workload Identity / EKS Pod Identity).
-        "gcp-secret-manager": {"gcpsm": {"projectID": location}},
-        "aws-secrets-manager": {"aws": {"service": "SecretsManager", "region": location}},
+        "gcp-secret-manager": {"gcpsm": {"projectID": location, **auth}},
+        "aws-secrets-manager": {"aws": {"service": "SecretsManager", "region": location, **auth}},
         "vault": {
             "vault": {
                 "server": location,
@@ -100,19 +104,27 @@ def kubernetes_backend_access(contract: Mapping[str, str]) -> list[dict[str, Any
     ]
 
 
+def eso_placeholder(key: str) -> str:
+    """ESO's template for one key of the secret manager entry, filled in by ESO at runtime."""
+    return "{{ ." + key + " }}"
+
+
+def helm_literal(text: str) -> str:
+    """`text` escaped for Helm's `tpl`: the external-secrets chart renders `extraObjects` through it
+    (templates/extra-manifests.yaml), which would evaluate an ESO placeholder itself — to an empty string.
+    A raw-string action hands the text through verbatim."""
+    if "`" in text:
+        raise ValueError(f"{text!r}: a backquote cannot be escaped for Helm's tpl")
+    return "{{ `" + text + "` }}"
+
+
 def repository_external_secret(
     contract: Mapping[str, str], repo_url: str, secret_name: str
 ) -> dict[str, Any]:
     """An ExternalSecret that writes Argo CD's repository Secret for the seed repo from the secret manager."""
     ssh = not repo_url.startswith("https://")
-    credential = (
-        {"sshPrivateKey": "{{ .sshPrivateKey }}"}
-        if ssh
-        else {
-            "username": "{{ .username }}",
-            "password": "{{ .password }}",
-        }
-    )
+    keys = ("sshPrivateKey",) if ssh else ("username", "password")
+    credential = {key: helm_literal(eso_placeholder(key)) for key in keys}
     return {
         "apiVersion": ESO_API,
         "kind": "ExternalSecret",

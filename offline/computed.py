@@ -73,6 +73,10 @@ def computed_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str,
     return out
 
 
+# Zones of a GCP region (Compute Engine's zone list): us-central1 has a, b, c and f, most others a-c.
+GCP_ZONE_LETTERS = {"us-central1": "abcf"}
+
+
 def invoke_result(token: str, args: dict[str, Any]) -> dict[str, Any]:
     if token == "gcp:organizations/getProject:getProject":
         project = args.get("projectId", "mock-project")
@@ -84,6 +88,10 @@ def invoke_result(token: str, args: dict[str, Any]) -> dict[str, Any]:
             "nameServers": [f"ns-cloud-b{i}.googledomains.com." for i in range(1, 5)],
             "visibility": "public",
         }
+    if token == "gcp:compute/getZones:getZones":
+        region = args.get("region", "mock-region")
+        letters = GCP_ZONE_LETTERS.get(region, "abc")
+        return {"project": args.get("project"), "region": region, "names": [f"{region}-{c}" for c in letters]}
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
         return {
             "accountId": MOCK_AWS_ACCOUNT,
@@ -198,10 +206,15 @@ def _zone(domain: str) -> dict[str, Any]:
     return {"__id": zone_id, "zoneId": zone_id, "arn": arn, "nameServers": servers}
 
 
+# Regions that offer an account fewer zones than the usual four: us-west-1 opens two of its three
+# to accounts created since 2013 (AWS "Regions and Zones" docs), so a 3-zone stack there is refused.
+ZONE_LETTERS = {"us-west-1": "ac"}
+
+
 def aws_invoke_result(token: str, args: dict[str, Any]) -> dict[str, Any]:
     if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
         region = _aws_region(args)
-        letters = "abcd"
+        letters = ZONE_LETTERS.get(region, "abcd")
         parts = region.split("-")
         short = f"{parts[0]}{parts[1][0]}{parts[-1]}"  # us-east-1 -> use1
         return {

@@ -1,30 +1,44 @@
-"""`make plan STACK=<name|path> [FORMAT=json]`: what `pulumi up` would register, offline.
+"""`make plan STACK=<name|path> [FORMAT=json] [PREVIEW=1]`: what `pulumi up` would register, offline.
 
-Runs the real program under the mock engine (offline/engine.py) and prints the resource tree grouped
+Runs the real program under the mock engine (offline/engine.py) and prints what a platform engineer
+checks before `pulumi up` (the cluster's version and endpoint, each GPU pool), the resource tree grouped
 by boundary — substrate (cloud, Pulumi-owned) | bootstrap (the one Kubernetes-side component) — the
-contract that crosses it, and a summary. Bad config exits 2 with the message and no traceback.
-Then the policy pack's rules (policy/, the same ones `pulumi preview --policy-pack policy` runs) check
-every registration: `== policy ==` lists violations by rule, and any violation (all are mandatory)
-exits 2 — with FORMAT=json they are under "policy". Warnings (`== warnings ==`, JSON "warnings") do not
-change the exit code: an EKS version with fewer than 90 days of standard support left is one.
+contract that crosses it, and a summary. Then the policy pack's rules (policy/, the same ones
+`pulumi preview --policy-pack policy` runs) check every registration. Warnings (`== warnings ==`,
+JSON "warnings") never change the exit code: an EKS version with fewer than 90 days of standard
+support left is one.
+
+Exit codes: 0 planned clean, 2 bad config (nothing planned; the message on stderr, no traceback),
+3 policy violation (the plan is printed), 1 internal error (a bug: one line on stderr, no traceback
+unless LLM_PLATFORM_DEBUG=1). With FORMAT=json stdout carries only the JSON document.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from offline import checklist
 from offline.engine import Registration, Rendering, is_secret, render
-from policy.offline import evaluate, report
-from stacks import eks_versions, loader
+from policy import offline as policy_offline
+from policy.offline import Violation, evaluate, report
+from stacks import eks_versions, loader, redaction
 from stacks.schema import StackConfig
 
 BOUNDARIES = ("substrate", "bootstrap")
 SECRET_PLACEHOLDER = "[secret]"
+NONE = "(none)"
+EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG, EXIT_POLICY = 0, 1, 2, 3
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def boundary(rendering: Rendering, reg: Registration) -> str:
@@ -44,6 +58,17 @@ def redact(value: Any) -> Any:
     return value
 
 
+def policy_doc(violations: list[Violation], rendering: Rendering) -> dict[str, Any]:
+    """`rules_evaluated` and `resources_checked` tell a clean plan from one where nothing ran."""
+    return {
+        "pack": policy_offline.PACK_NAME,
+        "rules_evaluated": len(policy_offline.REGISTRY),
+        "resources_checked": len(rendering.resources),
+        "violations": [asdict(v) for v in violations],
+        "cannot_evaluate": sum(policy_offline.cannot_evaluate(v) for v in violations),
+    }
+
+
 def to_json(rendering: Rendering) -> dict[str, Any]:
     return {
         "stack": rendering.stack,
@@ -53,6 +78,7 @@ def to_json(rendering: Rendering) -> dict[str, Any]:
                 "type": r.type,
                 "name": r.name,
                 "boundary": boundary(rendering, r),
+                "custom": r.custom,
                 "parent": r.parent,
                 "dependencies": r.dependencies,
                 "protect": r.protect,
@@ -64,11 +90,11 @@ def to_json(rendering: Rendering) -> dict[str, Any]:
     }
 
 
-def to_text(rendering: Rendering) -> str:
+def _tree(rendering: Rendering) -> tuple[list[str], Counter[str]]:
     children: dict[str, list[Registration]] = {}
     for r in rendering.resources:
         children.setdefault(r.parent, []).append(r)
-    lines = [f"Stack {rendering.stack}: what `pulumi up` would register (offline, mock engine)", ""]
+    lines: list[str] = []
 
     def walk(reg: Registration, depth: int) -> None:
         flags = " [protect]" if reg.protect else ""
@@ -87,26 +113,43 @@ def to_text(rendering: Rendering) -> str:
         counts[name] = sum(1 for r in members if r.custom)
         if not group and name == "outside":
             continue
-        lines.append(f"== {name} ({counts[name]} resources) ==")
+        components = len(members) - counts[name]
+        lines.append(f"== {name} ({plural(counts[name], 'resource')}, {plural(components, 'component')}) ==")
         for root in group:
             walk(root, 1)
         if not group:
             lines.append("  (nothing: added by the bootstrap component)")
         lines.append("")
+    return lines, counts
 
+
+def to_text(rendering: Rendering, preview: bool = False) -> str:
+    if preview:
+        title = (
+            "first-preview plan: what the first `pulumi preview` of a new stack sees "
+            "(provider-computed values unknown)"
+        )
+    else:
+        title = "what `pulumi up` would register"
+    lines = [f"Stack {rendering.stack}: {title} (offline, mock engine)", ""]
+    lines += [*checklist.to_text(checklist.cluster_facts(rendering)), ""]
+    tree, counts = _tree(rendering)
+    lines += tree
     contract = rendering.outputs.get("contract") or {}
     lines.append(
         f"== contract (schema {contract.get('schema_version', '?')}): the only thing that crosses =="
     )
-    lines += [f"  {k} = {v}" for k, v in contract.items()]
+    lines += [f"  {k} = {NONE if v in ('', None, [], {}) else v}" for k, v in contract.items()]
     if not contract:
         lines.append("  (known only after the update: some facts are values providers compute)")
     lines.append("")
     custom = [r for r in rendering.resources if r.custom]
+    components = len(rendering.resources) - len(custom)
     lines.append("== summary ==")
     lines.append(
-        f"  {len(custom)} resources, {len(rendering.resources) - len(custom)} components; "
-        f"{sum(r.protect for r in custom)} protected; " + ", ".join(f"{counts[b]} {b}" for b in BOUNDARIES)
+        f"  {plural(len(custom), 'resource')} + {plural(components, 'component')} = "
+        f"{plural(len(rendering.resources), 'registration')}; {sum(r.protect for r in custom)} protected; "
+        + ", ".join(f"{counts[b]} {b}" for b in BOUNDARIES)
     )
     for type_, n in sorted(Counter(r.type for r in custom).items()):
         lines.append(f"  {n:3d}  {type_}")
@@ -125,6 +168,28 @@ def warnings_text(found: list[str]) -> str:
     return "\n".join(["== warnings ==", *(f"  - {w}" for w in found)]) + "\n\n" if found else ""
 
 
+def plan(args: argparse.Namespace) -> int:
+    try:
+        path = loader.resolve_stack_file(args.stack)
+        raw = loader.read_stack_file(path)
+        config = loader.validate(raw)  # fail before the engine starts: nothing is registered
+        stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        rendering = render(raw, stack, preview=args.preview)
+    except loader.ConfigError as exc:
+        print(loader.error_line(args.stack, exc), file=sys.stderr)
+        return EXIT_CONFIG
+    violations = evaluate(rendering, config.environment)
+    found = warnings(config)
+    if args.format == "json":
+        doc = {**to_json(rendering), "policy": policy_doc(violations, rendering), "warnings": found}
+        doc["preview"] = args.preview
+        print(json.dumps(doc, indent=2, sort_keys=True, default=str))
+    else:
+        text = to_text(rendering, args.preview)
+        print(text + "\n\n" + warnings_text(found) + report(violations, preview=args.preview))
+    return EXIT_POLICY if violations else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
     parser.add_argument("stack", help="stack name (gcp-full) or path to a stack file")
@@ -136,22 +201,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        path = loader.resolve_stack_file(args.stack)
-        raw = loader.read_stack_file(path)
-        config = loader.validate(raw)  # fail before the engine starts: nothing is registered
-        stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
-        rendering = render(raw, stack, preview=args.preview)
-    except loader.ConfigError as exc:
-        print(f"error: {args.stack}: {exc}", file=sys.stderr)
-        return 2
-    violations = evaluate(rendering, config.environment)
-    found = warnings(config)
-    if args.format == "json":
-        doc = {**to_json(rendering), "policy": [asdict(v) for v in violations], "warnings": found}
-        print(json.dumps(doc, indent=2, sort_keys=True, default=str))
-    else:
-        print(to_text(rendering) + "\n\n" + warnings_text(found) + report(violations))
-    return 2 if violations else 0
+        return plan(args)
+    except KeyboardInterrupt:
+        print("make plan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`make plan | head`): nothing to report. 141 is what a shell shows for a
+        # command ended by SIGPIPE; the redirect keeps the interpreter's final flush from complaining.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as exc:  # the one place a bug becomes exit 1 and one line, not a traceback
+        if os.environ.get("LLM_PLATFORM_DEBUG"):
+            traceback.print_exc()
+        detail = redaction.scrub(str(exc).splitlines()[0] if str(exc) else "")
+        what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        print(
+            f"error: internal error planning {args.stack} ({what}); "
+            "this is a bug, not your config: rerun with LLM_PLATFORM_DEBUG=1 for the traceback",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

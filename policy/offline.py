@@ -62,8 +62,20 @@ def evaluate(rendering: Rendering, environment: str) -> list[Violation]:
     ]
 
 
-def report(violations: list[Violation]) -> str:
-    """The `== policy ==` section of `make plan`: violations grouped by rule, then the count."""
+def cannot_evaluate(violation: Violation) -> bool:
+    """A rule that failed because a value it needs is unknown, not because the value is wrong."""
+    return violation.message.startswith("cannot evaluate")
+
+
+SKIP_PREVIEW = "pulumi up --skip-preview --policy-pack policy"
+
+
+def report(violations: list[Violation], *, preview: bool = False) -> str:
+    """The `== policy ==` section of `make plan`: violations grouped by rule, then the count.
+
+    Unknown-value failures say why: on a first preview the value is computed during the update, and
+    the documented way through is an update that checks each resource with its inputs resolved.
+    """
     lines = [f"== policy ({PACK_NAME}: {len(REGISTRY)} mandatory rules) =="]
     for rule in REGISTRY:
         found = [v for v in violations if v.rule_id == rule.id]
@@ -74,4 +86,12 @@ def report(violations: list[Violation]) -> str:
         lines += [f"    - {v.urn.rsplit('::', 1)[-1]}: {v.message}" for v in found]
     count = len(violations)
     lines.append(f"  {count} mandatory violation{'' if count == 1 else 's'}")
+    unknown = sum(cannot_evaluate(v) for v in violations)
+    if unknown:
+        when = "on a first preview, " if preview else ""
+        lines.append(
+            f"  {unknown} of them cannot evaluate: {when}a value the rule needs (e.g. an ARN embedded in an "
+            "IAM document) exists only once the update creates it. A new stack deploys with "
+            f"`{SKIP_PREVIEW}`: each resource is checked with its inputs resolved (README: Policy)"
+        )
     return "\n".join(lines)

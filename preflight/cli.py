@@ -87,7 +87,7 @@ def main(
     try:
         config = load(args.stack)
     except loader.ConfigError as exc:
-        print(f"error: {args.stack}: {exc}", file=sys.stderr)
+        print(loader.error_line(args.stack, exc), file=sys.stderr)
         return 2
     if args.command == "doctor":
         return run_doctor(config, args.stack, aws, gcp, resolve or public_resolver())

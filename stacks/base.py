@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
-# Lowercase DNS-label-like names (clusters, pools, zones).
+# Lowercase DNS-label-like names (clusters, pools, zones). In `Field(pattern=)` (Rust regex) `$` is the
+# end of the value and the classes are explicit ASCII; Python code matches with stacks.text instead.
 NAME = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 
 
@@ -26,4 +27,9 @@ class Model(BaseModel):
                 raise ValueError(
                     f"unknown key '{unknown[0]}'; allowed keys here: {', '.join(sorted(allowed))}"
                 )
+            # YAML's `true` is not a count: pydantic would read it as 1.
+            for name, f in cls.model_fields.items():
+                key = f.alias or name
+                if f.annotation is int and isinstance(data.get(key, data.get(name)), bool):
+                    raise ValueError(f"{key} must be a whole number, not true/false")
         return data

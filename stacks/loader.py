@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pydantic import ValidationError
 
+from stacks import redaction, stack_file
 from stacks.schema import StackConfig
 
 PROJECT = "llm-platform"
@@ -25,16 +25,29 @@ class ConfigError(pulumi.RunError):
     """Invalid stack config; the message names each offending key and what is allowed."""
 
 
+class StackFileError(ConfigError):
+    """The stack file itself cannot be read as a stack file; the message starts with its location."""
+
+
 def format_errors(error: ValidationError) -> str:
+    """Every refusal, one line per offending key: the key, the rule, and the value only when it is safe.
+
+    A value that looks like a credential (redaction.why_sensitive) is replaced by a marker wherever the
+    message would repeat it. A pattern mismatch never echoes the value: the pattern is the rule, and
+    a value that fails a name pattern is often something pasted into the wrong key.
+    """
     lines = []
     for err in error.errors():
         path = _path(err["loc"])
         message = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
         if err["type"] == "missing":
             message = "required key is missing"
         elif err["type"] == "string_pattern_mismatch":
-            message = f"'{err['input']}' is not allowed here (must match {err['ctx']['pattern']})"
-        lines.append(f"  - {path or '(stack)'}: {message}")
+            message = f"not allowed here: must match {err['ctx']['pattern']} (value not shown)"
+        elif isinstance(value, str) and value and (reason := redaction.why_sensitive(value)):
+            message = message.replace(value, redaction.REDACTED.format(reason))
+        lines.append(f"  - {path or '(stack)'}: {redaction.scrub(message)}")
     return "invalid stack config:\n" + "\n".join(lines)
 
 
@@ -93,13 +106,25 @@ def from_runtime() -> StackConfig:
 def resolve_stack_file(stack: str) -> Path:
     """A stack name (`gcp-full`) or a path to a stack file."""
     path = Path(stack)
-    if path.suffix in (".yaml", ".yml") and path.exists():
-        return path
-    candidate = STACKS_DIR / f"Pulumi.{stack}.yaml"
-    if candidate.exists():
-        return candidate
     known = ", ".join(stack_names())
-    raise ConfigError(f"no stack '{stack}': give a stack name ({known}) or a path to a stack file")
+    if path.suffix not in (".yaml", ".yml") and "/" not in stack:
+        candidate = STACKS_DIR / f"Pulumi.{stack}.yaml"
+        if candidate.is_file():
+            return candidate
+        if not path.exists():
+            raise ConfigError(f"no stack '{stack}': give a stack name ({known}) or a path to a stack file")
+    if path.is_dir():
+        raise StackFileError(
+            f"{path}: is a directory; give a stack name or a stack file (Pulumi.<stack>.yaml)"
+        )
+    if not path.exists():
+        broken = "is a symbolic link that does not resolve" if path.is_symlink() else "no such file"
+        raise StackFileError(f"{path}: {broken}; give a stack name ({known}) or a path to a stack file")
+    if path.suffix not in (".yaml", ".yml"):
+        raise StackFileError(
+            f"{path}: not a .yaml file; give a stack name or a stack file (Pulumi.<stack>.yaml)"
+        )
+    return path
 
 
 def stack_names() -> list[str]:
@@ -109,14 +134,16 @@ def stack_names() -> list[str]:
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:
-    """The project-namespace keys of a stack file, un-namespaced, values as written."""
+    """The project-namespace keys of a stack file, un-namespaced, values as written.
+
+    The file is read as Pulumi reads it (stack_file.load): UTF-8, one mapping, no duplicate keys,
+    only the top-level keys Pulumi knows. Each refusal is a StackFileError: one line, `file:line:column`.
+    """
     try:
-        doc = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        doc = stack_file.load(path)
+    except stack_file.MalformedError as exc:
+        raise StackFileError(str(exc)) from None
     config = doc.get("config") or {}
-    if not isinstance(config, dict):
-        raise ConfigError(f"{path}: `config` must be a mapping of keys")
     raw: dict[str, Any] = {}
     for key, value in config.items():
         namespace, _, name = str(key).partition(":")
@@ -126,9 +153,17 @@ def read_stack_file(path: Path) -> dict[str, Any]:
             raw[name] = value
         elif namespace not in ("gcp", "aws", "kubernetes", "pulumi"):
             raise ConfigError(
-                f"invalid stack config:\n  - {key}: unknown namespace; keys live under '{PROJECT}:'"
+                f"invalid stack config:\n  - {redaction.scrub(str(key))}: unknown namespace; "
+                f"keys live under '{PROJECT}:'"
             )
     return raw
+
+
+def error_line(stack: str, exc: ConfigError) -> str:
+    """What a CLI prints for a refused stack: the file named once, never a traceback."""
+    if isinstance(exc, StackFileError):
+        return f"error: {exc}"  # the message starts with `file:line:column`
+    return f"error: {stack}: {exc}"
 
 
 def runtime_config(raw: Mapping[str, Any]) -> dict[str, str]:

@@ -28,6 +28,23 @@ G2_GPUS = {
     "g2-standard-48": 4,
     "g2-standard-96": 8,
 }
+# Every GKE machine type a GPU pool override may name (Compute Engine's accelerator-optimized and N1
+# catalog): a name outside it fails only when GKE creates the pool.
+GKE_GPU_MACHINES = frozenset(
+    {
+        *G2_GPUS,
+        *(f"n1-standard-{n}" for n in (1, 2, 4, 8, 16, 32, 64, 96)),
+        *(f"n1-highmem-{n}" for n in (2, 4, 8, 16, 32, 64, 96)),
+        *(f"n1-highcpu-{n}" for n in (2, 4, 8, 16, 32, 64, 96)),
+        *(f"a2-highgpu-{n}g" for n in (1, 2, 4, 8)),
+        "a2-megagpu-16g",
+        *(f"a2-ultragpu-{n}g" for n in (1, 2, 4, 8)),
+        *(f"a3-highgpu-{n}g" for n in (1, 2, 4, 8)),
+        "a3-edgegpu-8g",
+        "a3-megagpu-8g",
+        "a3-ultragpu-8g",
+    }
+)
 # EC2 GPU instance -> GPUs it carries.
 EC2_GPUS = {
     **{f"g6.{size}": 1 for size in ("xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge")},
@@ -52,7 +69,7 @@ def gke_machine_gpus(machine: str) -> int | None:
     """GPUs a GKE machine type carries; None for N1, where GPUs are attached in any supported count."""
     if machine in G2_GPUS:
         return G2_GPUS[machine]
-    found = re.search(r"-(\d+)g$", machine)  # a2-highgpu-2g, a3-megagpu-8g
+    found = re.search(r"-([0-9]+)g\Z", machine)  # a2-highgpu-2g, a3-megagpu-8g
     return int(found.group(1)) if found else None
 
 
@@ -89,6 +106,9 @@ def _check_pool(i: int, pool: GpuPool, key: str, override: str | None) -> list[s
             f"{key}.{pool.name}: '{override}' does not carry {pool.accelerator}; "
             f"allowed machine families: {allowed}"
         ]
+    if cloud == "GKE" and override not in GKE_GPU_MACHINES:
+        known = ", ".join(sorted(m for m in GKE_GPU_MACHINES if m.startswith(families)))
+        return [f"{key}.{pool.name}: '{override}' is not a GKE machine type; known in its family: {known}"]
     carried = gke_machine_gpus(override) if cloud == "GKE" else EC2_GPUS.get(override)
     if cloud == "EC2" and carried is None:
         return [

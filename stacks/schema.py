@@ -6,12 +6,11 @@ Every model forbids unknown keys and names the ones it allows.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from stacks import checks, machines
+from stacks import checks, existing_rules, machines, text
 from stacks.accelerators import ACCELERATORS
 from stacks.base import NAME, Model
 from stacks.clouds import AwsBlock, ExistingBlock, GcpBlock
@@ -22,7 +21,9 @@ Environment = Literal["dev", "prod"]
 
 # The argo-cd Helm chart this release is tested with (argoproj/argo-helm); exact versions only.
 DEFAULT_ARGOCD_CHART_VERSION = "9.1.0"
-SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+SEMVER = r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+# Chart majors the bootstrap's values are written for: another major renames values silently.
+ARGOCD_CHART_MAJORS = (9,)
 
 
 class AuthorizedNetwork(Model):
@@ -31,10 +32,25 @@ class AuthorizedNetwork(Model):
 
     _cidr = field_validator("cidr")(checks.cidr)
 
+    @field_validator("name")
+    @classmethod
+    def _named(cls, v: str) -> str:
+        return text.not_blank(v, "an authorized network's name")
+
 
 class ControlPlane(Model):
-    authorized_networks: list[AuthorizedNetwork] = Field(default_factory=list)
+    authorized_networks: list[AuthorizedNetwork] = Field(default_factory=list, max_length=50)
     private_endpoint: bool = False
+
+    @field_validator("authorized_networks")
+    @classmethod
+    def _distinct_and_bounded(cls, networks: list[AuthorizedNetwork]) -> list[AuthorizedNetwork]:
+        text.unique([n.name for n in networks], "name", "each authorized network has its own name")
+        text.unique([n.cidr for n in networks], "cidr", "list each network once")
+        too_open = checks.authorized_union([n.cidr for n in networks])
+        if too_open:
+            raise ValueError(too_open)
+        return networks
 
 
 class Cluster(Model):
@@ -46,10 +62,10 @@ class Cluster(Model):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, v: Any) -> Any:
-        if isinstance(v, str) and (not 2 <= len(v) <= 40 or not re.match(NAME, v)):
+        if isinstance(v, str) and (not 2 <= len(v) <= 40 or not text.matches(text.NAME, v)):
             raise ValueError(
-                f"'{v}' is not a valid cluster name: 2-40 characters, lowercase letters, digits and "
-                "hyphens, starting with a letter and not ending with a hyphen"
+                f"{text.shown(v)} is not a valid cluster name: 2-40 characters, lowercase letters, digits "
+                "and hyphens, starting with a letter and not ending with a hyphen"
             )
         return v
 
@@ -85,7 +101,7 @@ class Network(Model):
 class GpuPool(Model):
     name: str = Field(max_length=24, pattern=NAME)
     accelerator: str
-    accelerators_per_node: int = 1
+    accelerators_per_node: int = Field(default=1, ge=1)
     min_nodes: int = Field(default=0, ge=0)
     max_nodes: int = Field(default=1, ge=1, le=1000)
     spot: bool = False
@@ -95,7 +111,7 @@ class GpuPool(Model):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in ACCELERATORS:
-            raise ValueError(f"unknown accelerator '{v}'; allowed: {', '.join(ACCELERATORS)}")
+            raise ValueError(f"unknown accelerator {text.shown(v)}; allowed: {', '.join(ACCELERATORS)}")
         return v
 
     @model_validator(mode="after")
@@ -127,7 +143,7 @@ class Gpu(Model):
     @classmethod
     def _unique(cls, pools: list[GpuPool]) -> list[GpuPool]:
         names = [p.name for p in pools]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = text.duplicates(names)
         if dupes:
             raise ValueError(f"pool name '{dupes[0]}' is used twice; pool names must be unique")
         if "system" in names:
@@ -160,7 +176,7 @@ class Dns(Model):
 
     @model_validator(mode="after")
     def _zone_name_valid(self) -> Dns:
-        if self.zone_name is None and (len(self.zone) > 63 or not re.match(NAME, self.zone)):
+        if self.zone_name is None and (len(self.zone) > 63 or not text.matches(text.NAME, self.zone)):
             raise ValueError(
                 f"the zone name derived from '{self.domain}' ('{self.zone}') is not a valid Cloud DNS zone "
                 "name (a letter first, at most 63 characters); set dns.zoneName"
@@ -182,14 +198,16 @@ class SecretRef(Model):
 
 class GitOps(Model):
     repo_url: str = Field(alias="repoURL")
-    revision: str = Field(default="main", min_length=1)
-    path: str = Field(default="seeds", pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
+    revision: str = Field(default="main", min_length=1, max_length=255)
+    path: str = Field(default="seeds", max_length=255)
     # For a private repo: the name of a `secrets` entry holding its credential as JSON
     # ({"username", "password"} for https, {"sshPrivateKey"} for ssh). External Secrets turns it into
     # Argo CD's repository Secret; the value never passes through git or Pulumi.
     credentials_secret: str | None = None
 
     _url = field_validator("repo_url")(checks.repo_url)
+    _revision = field_validator("revision")(text.git_revision)
+    _path = field_validator("path")(text.repo_path)
 
 
 class ArgoCd(Model):
@@ -201,9 +219,15 @@ class ArgoCd(Model):
     @field_validator("chart_version")
     @classmethod
     def _exact(cls, v: str) -> str:
-        if not SEMVER.match(v):
+        if not text.matches(SEMVER, v):
             raise ValueError(
-                f"'{v}' is not an exact chart version (e.g. {DEFAULT_ARGOCD_CHART_VERSION}); no ranges"
+                f"{text.shown(v)} is not an exact chart version (e.g. {DEFAULT_ARGOCD_CHART_VERSION}); "
+                "no ranges"
+            )
+        if int(v.split(".", maxsplit=1)[0]) not in ARGOCD_CHART_MAJORS:
+            majors = ", ".join(f"{m}.x" for m in ARGOCD_CHART_MAJORS)
+            raise ValueError(
+                f"argo-cd chart {v} is not a major the bootstrap's values are written for ({majors})"
             )
         return v
 
@@ -241,6 +265,20 @@ class StackConfig(Model):
                     f"a '{block}' block on a '{self.cloud}' stack: keep only the '{self.cloud}' block "
                     "(a cloud swap edits `cloud` and its block together)"
                 )
+        return self
+
+    @field_validator("secrets")
+    @classmethod
+    def _one_container_each(cls, secrets: list[SecretRef]) -> list[SecretRef]:
+        text.unique([s.name for s in secrets], "secret name", "each name is one secret container")
+        return secrets
+
+    @model_validator(mode="after")
+    def _existing_cluster_can_work(self) -> StackConfig:
+        if self.cloud == "existing" and self.existing is not None:
+            problems = existing_rules.stack_problems(self.existing, [s.name for s in self.secrets])
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
 
     @model_validator(mode="after")

@@ -99,6 +99,10 @@ class SecretsFacts:
     prefix: str
     names: tuple[str, ...]
     identity: WorkloadIdentity
+    # How ESO authenticates when its pod identity cannot (an existing cluster off the backend's cloud):
+    # the ClusterSecretStore provider settings as JSON, names of Kubernetes Secrets only; empty when
+    # the pod identity does.
+    auth: str = ""
 
 
 @dataclass(frozen=True)

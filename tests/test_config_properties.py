@@ -3,11 +3,15 @@
 Hypothesis generates valid GKE and EKS stacks across the config space (cluster names, profiles,
 environments, GPU pools over everything each cloud sells, secrets, domains); each must validate and
 render with one node pool per GPU pool (plus the system pool) and a contract naming them. Unknown
-keys anywhere are refused with the key named.
+keys anywhere are refused with the key named; so is a duplicate inserted anywhere in a list that must
+be unique, a number outside its range, authorized networks that add up to the internet, and a node
+range outside RFC 1918.
 """
 
 from __future__ import annotations
 
+import copy
+import ipaddress
 import string
 from typing import Any
 
@@ -91,3 +95,146 @@ def test_an_unknown_key_anywhere_is_refused_by_name(block: str, junk: str) -> No
         assert f"  - {block}: unknown key '{junk}'" in str(exc)
     else:
         raise AssertionError(f"{block}.{junk} was accepted")
+
+
+# --- lists that must be unique: a duplicate of any entry is refused, naming the key and the value ---
+
+UNIQUE_LISTS = {
+    # list key -> (stack, how an entry is named in the error)
+    "secrets": ("gcp-full", lambda e: e["name"]),
+    "gcp.zones": ("gcp-full", lambda e: e),
+    "aws.adminPrincipals": ("aws-full", lambda e: e),
+    "cluster.controlPlane.authorizedNetworks": ("aws-full", lambda e: e["name"]),
+    "gpu.pools": ("aws-full", lambda e: e["name"]),
+}
+ERROR_KEY = {"gcp.zones": "gcp"}
+
+
+def _node(raw: dict[str, Any], path: str) -> Any:
+    node: Any = raw
+    for part in path.split("."):
+        node = node[part]
+    return node
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=st.sampled_from(sorted(UNIQUE_LISTS)), data=st.data())
+def test_a_duplicate_in_a_list_that_must_be_unique_is_refused_naming_key_and_value(
+    key: str, data: st.DataObject
+) -> None:
+    stack, label = UNIQUE_LISTS[key]
+    raw = stack_raw(stack)
+    entries = _node(raw, key)
+    picked = data.draw(st.sampled_from(entries))
+    entries.insert(data.draw(st.integers(0, len(entries))), copy.deepcopy(picked))
+    try:
+        loader.validate(raw)
+    except loader.ConfigError as exc:
+        message = str(exc)
+        assert f"  - {ERROR_KEY.get(key, key)}: " in message, f"the key is named:\n{message}"
+        assert f"'{label(picked)}'" in message and "twice" in message, f"the value is named:\n{message}"
+    else:
+        raise AssertionError(f"a duplicate in {key} was accepted")
+
+
+@settings(max_examples=30, deadline=None)
+@given(cidr=st.sampled_from(["203.0.113.0/24", "198.51.100.16/28"]), name=NAME)
+def test_the_same_authorized_cidr_under_another_name_is_refused(cidr: str, name: str) -> None:
+    raw = stack_raw("gcp-full")
+    _node(raw, "cluster.controlPlane.authorizedNetworks").append({"name": name, "cidr": cidr})
+    try:
+        loader.validate(raw)
+    except loader.ConfigError as exc:
+        assert "authorizedNetworks" in str(exc) and "twice" in str(exc)
+    else:
+        raise AssertionError("a CIDR listed twice was accepted")
+
+
+# --- ranges: every value outside its documented range is refused under its key ---
+
+RANGES = {
+    # key path -> (stack, lowest allowed, highest allowed)
+    "gpu.pools.0.maxNodes": ("aws-full", 1, 1000),
+    "gpu.pools.0.diskSizeGb": ("gcp-full", 200, 65536),
+    "gpu.sharing.maxSharedClientsPerGpu": ("gcp-serving", 2, 48),
+    "aws.availabilityZones": ("aws-full", 2, 6),
+}
+
+
+def _put(raw: dict[str, Any], path: str, value: Any) -> str:
+    node: Any = raw
+    parts = path.split(".")
+    for part in parts[:-1]:
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[parts[-1]] = value
+    return ".".join(f"[{p}]" if p.isdigit() else p for p in parts).replace(".[", "[")
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(sorted(RANGES)), data=st.data())
+def test_a_number_outside_its_range_is_refused_under_its_key(key: str, data: st.DataObject) -> None:
+    stack, low, high = RANGES[key]
+    value = data.draw(st.one_of(st.integers(max_value=low - 1), st.integers(min_value=high + 1)))
+    raw = stack_raw(stack)
+    shown_key = _put(raw, key, value)
+    try:
+        loader.validate(raw)
+    except loader.ConfigError as exc:
+        assert f"  - {shown_key}: " in str(exc), f"the key is named:\n{exc}"
+    else:
+        raise AssertionError(f"{key}={value} was accepted (allowed {low}..{high})")
+
+
+@settings(max_examples=40, deadline=None)
+@given(max_nodes=st.integers(1, 999), extra=st.integers(1, 1000))
+def test_min_nodes_above_max_nodes_is_refused(max_nodes: int, extra: int) -> None:
+    raw = stack_raw("aws-full")
+    raw["gpu"]["pools"][0] |= {"maxNodes": max_nodes, "minNodes": max_nodes + extra}
+    try:
+        loader.validate(raw)
+    except loader.ConfigError as exc:
+        assert "gpu.pools[0]" in str(exc) and "must not exceed maxNodes" in str(exc)
+    else:
+        raise AssertionError("minNodes above maxNodes was accepted")
+
+
+@st.composite
+def split_of_everything(draw: st.DrawFn) -> list[str]:
+    """0.0.0.0/0 cut into 2-12 prefixes: each step splits one prefix into its two halves."""
+    nets = [ipaddress.IPv4Network("0.0.0.0/0")]
+    for _ in range(draw(st.integers(1, 11))):
+        i = draw(st.integers(0, len(nets) - 1))
+        if nets[i].prefixlen < 24:
+            nets[i : i + 1] = list(nets[i].subnets())
+    return [str(n) for n in draw(st.permutations(nets))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(split_of_everything())
+def test_authorized_networks_adding_up_to_the_internet_are_refused_as_a_union(cidrs: list[str]) -> None:
+    raw = stack_raw("gcp-full")
+    raw["cluster"]["controlPlane"]["authorizedNetworks"] = [
+        {"name": f"n{i}", "cidr": c} for i, c in enumerate(cidrs)
+    ]
+    try:
+        loader.validate(raw)
+    except loader.ConfigError as exc:
+        assert "cluster.controlPlane.authorizedNetworks" in str(exc), str(exc)
+    else:
+        raise AssertionError(f"{cidrs} cover the internet and were accepted")
+
+
+@settings(max_examples=60, deadline=None)
+@given(address=st.integers(0, 2**32 - 1), prefix=st.integers(8, 28))
+def test_a_node_range_outside_rfc_1918_is_refused(address: int, prefix: int) -> None:
+    net = ipaddress.IPv4Network((address, prefix), strict=False)
+    rfc1918 = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
+    raw = stack_raw("gcp-full")
+    raw["network"]["cidr"] = str(net)
+    try:
+        loader.validate(raw)
+    except loader.ConfigError as exc:
+        if not any(net.subnet_of(b) for b in rfc1918):
+            assert "network.cidr" in str(exc) and "RFC 1918" in str(exc), str(exc)
+    else:
+        assert any(net.subnet_of(b) for b in rfc1918), f"{net} is not RFC 1918 and was accepted"

@@ -1,4 +1,7 @@
-"""`make plan`: the offline plan's text and JSON modes, stack names and paths, clean failures, warnings.
+"""`make plan`: the offline plan's text and JSON modes, stack names and paths, clean failures, warnings,
+what an engineer checks before `pulumi up`, the first-preview plan and the exit codes (0 clean, 2 bad
+config, 3 policy violation, 1 internal error). Malformed stack files: tests/test_stack_file.py; the
+Makefile's stdout and exit code: tests/test_make_plan.py.
 
 The EKS runway warning depends on the date: those tests pin it (`eks_versions.as_of`).
 """
@@ -6,6 +9,7 @@ The EKS runway warning depends on the date: those tests pin it (`eks_versions.as
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -16,6 +20,7 @@ import yaml
 
 from offline import plan
 from stacks import eks_versions, loader
+from tests.conftest import render_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,3 +117,182 @@ def test_the_json_plan_carries_the_warning_and_a_version_with_runway_gets_none(
 def test_a_gke_plan_has_no_eks_warning(capsys: pytest.CaptureFixture[str]) -> None:
     assert plan.main(["gcp-serving"]) == 0
     assert "== warnings ==" not in capsys.readouterr().out
+
+
+# --- what an engineer checks before `pulumi up` -------------------------------------------------------
+
+
+def _section(out: str, title: str) -> str:
+    return out.split(f"== {title}", 1)[1].split("\n\n", 1)[0]
+
+
+def test_the_text_plan_shows_each_gpu_pool_as_the_cloud_will_receive_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["gcp-full"]) == 0
+    cluster = _section(capsys.readouterr().out, "cluster")
+    rows = {line.split()[0]: line.split() for line in cluster.splitlines()[5:]}
+    assert rows["l4"] == ["l4", "g2-standard-8", "1", "0", "8", "on-demand", "200"], cluster
+    assert rows["h100-spot"] == ["h100-spot", "a3-highgpu-8g", "8", "0", "2", "spot", "500"], cluster
+    assert (
+        "pool  " in cluster and "machine type" in cluster and "GPUs/node" in cluster and "disk GB" in cluster
+    )
+
+
+def test_the_text_plan_shows_the_gke_channel_and_who_can_reach_the_endpoint(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["gcp-full"]) == 0
+    cluster = _section(capsys.readouterr().out, "cluster")
+    assert "version:  GKE release channel REGULAR" in cluster
+    assert (
+        "endpoint: public, authorized networks: 203.0.113.0/24 (corp-vpn), 198.51.100.16/28 (ci-runners)"
+        in cluster
+    )
+
+
+def test_the_text_plan_shows_the_eks_version_and_each_pools_capacity_type(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["aws-full"]) == 0
+    cluster = _section(capsys.readouterr().out, "cluster")
+    aws = loader.validate(loader.read_stack_file(loader.resolve_stack_file("aws-full"))).aws
+    assert aws is not None
+    assert f"version:  EKS {aws.kubernetes_version} (standard support)" in cluster
+    assert "endpoint: public, authorized networks: 203.0.113.0/24, 198.51.100.16/28" in cluster
+    rows = {line.split()[0]: line.split() for line in cluster.splitlines()[5:]}
+    assert rows["h100-spot"][1:] == ["p5.48xlarge", "8", "0", "2", "spot", "500"], cluster
+    assert rows["l4"][5] == "on-demand", cluster
+
+
+def test_an_existing_cluster_plan_says_the_cluster_is_not_this_stacks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["local"]) == 0
+    assert "existing cluster: its version, endpoint and node pools are not managed by this stack" in (
+        _section(capsys.readouterr().out, "cluster")
+    )
+
+
+def test_the_counts_add_up_and_agree_with_the_json_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-full"]) == 0
+    out = capsys.readouterr().out
+    assert plan.main(["gcp-full", "--format", "json"]) == 0
+    resources = json.loads(capsys.readouterr().out)["resources"]
+    custom = sum(r["custom"] for r in resources)
+    summary = re.search(r"(\d+) resources \+ (\d+) components = (\d+) registrations", out)
+    assert summary, out.split("== summary ==")[1][:200]
+    assert [int(n) for n in summary.groups()] == [custom, len(resources) - custom, len(resources)]
+    per_boundary = [
+        int(n) for n in re.findall(r"^== \w+ \((\d+) resources?, \d+ components?\) ==$", out, re.M)
+    ]
+    assert sum(per_boundary) == custom, "the boundaries' resources add up to the total"
+
+
+def test_one_of_a_kind_is_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-full"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^== bootstrap \(\d+ resources, 1 component\) ==$", out, re.M), (
+        "1 component, not 1 components"
+    )
+    assert "1 components" not in out and "1 resources" not in out
+
+
+def test_an_empty_contract_value_reads_none(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-serving"]) == 0
+    contract = capsys.readouterr().out.split("== contract", 1)[1].split("== summary", 1)[0]
+    assert "  node_autoscaler_interruption_queue = (none)" in contract
+    assert not re.search(r" = $", contract, re.M), "no contract line ends in an empty value"
+
+
+# --- the first-preview plan ---------------------------------------------------------------------------
+
+
+def test_a_first_preview_plan_says_so_and_explains_what_cannot_evaluate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["aws-serving", "--preview"]) == 3, "unknown values fail, as in the pack"
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("Stack aws-serving: first-preview plan"), out.splitlines()[0]
+    policy = out.split("== policy", 1)[1]
+    assert "cannot evaluate: policy is unknown" in policy
+    assert "cannot evaluate: on a first preview, a value the rule needs" in policy, "the output says why"
+    assert "`pulumi up --skip-preview --policy-pack policy`" in policy, "and points to the documented way"
+
+
+def test_a_plan_that_is_not_a_preview_does_not_call_itself_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-serving"]) == 0
+    out = capsys.readouterr().out
+    assert "first-preview" not in out and "--skip-preview" not in out
+
+
+# --- JSON: policy and boundary ------------------------------------------------------------------------
+
+
+def test_the_json_policy_tells_a_clean_plan_from_one_where_nothing_ran(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from policy.rules import PACK_NAME, REGISTRY
+
+    assert plan.main(["gcp-serving", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["policy"] == {
+        "pack": PACK_NAME,
+        "rules_evaluated": len(REGISTRY),
+        "resources_checked": len(doc["resources"]),
+        "violations": [],
+        "cannot_evaluate": 0,
+    }
+    assert doc["policy"]["rules_evaluated"] > 0 and doc["policy"]["resources_checked"] > 0
+    assert doc["preview"] is False
+
+
+def test_every_json_resource_carries_its_boundary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["gcp-serving", "--format", "json"]) == 0
+    resources = json.loads(capsys.readouterr().out)["resources"]
+    argo = next(r for r in resources if r["type"] == "kubernetes:helm.sh/v3:Release")
+    assert argo["boundary"] == "bootstrap"
+    assert all(r["boundary"] in ("substrate", "bootstrap") for r in resources)
+
+
+@pytest.mark.parametrize("stack", loader.stack_names())
+def test_no_shipped_stack_registers_anything_outside_both_boundaries(stack: str) -> None:
+    rendering = render_stack(stack)
+    outside = [r.urn for r in rendering.resources if plan.boundary(rendering, r) == "outside"]
+    assert outside == [], "every registration is under the substrate or the bootstrap component"
+
+
+# --- exit codes ---------------------------------------------------------------------------------------
+
+
+def test_an_internal_error_exits_1_with_one_redacted_line_and_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = "ghp_" + "Zq8Xw2Lm4Nv6Bc1Rt7Yp3Hs9Kd5Fg0Ja2Ue4"
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"engine fell over near {token}")
+
+    monkeypatch.setattr(plan, "render", broken)
+    monkeypatch.delenv("LLM_PLATFORM_DEBUG", raising=False)
+    assert plan.main(["gcp-serving"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    assert (
+        "internal error planning gcp-serving (RuntimeError: engine fell over near [redacted: a token])"
+        in captured.err
+    )
+    assert "LLM_PLATFORM_DEBUG=1" in captured.err, "the line says how to get the traceback"
+
+
+def test_a_policy_violation_exits_3_and_bad_config_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policy import offline as policy_offline
+
+    violation = policy_offline.Violation("test-rule", "urn:pulumi:s::p::t::n", "always fails")
+    monkeypatch.setattr(plan, "evaluate", lambda rendering, environment: [violation])
+    assert plan.main(["gcp-serving"]) == plan.EXIT_POLICY == 3
+    assert plan.main(["gcp-nope"]) == plan.EXIT_CONFIG == 2
+    capsys.readouterr()

@@ -170,23 +170,23 @@ def one_violating_rule(monkeypatch: pytest.MonkeyPatch) -> Rule:
     return violating
 
 
-def test_make_plan_groups_violations_by_rule_and_exits_2(
+def test_make_plan_groups_violations_by_rule_and_exits_3(
     one_violating_rule: Rule, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert plan.main(["gcp-full"]) == 2, "a mandatory violation fails the plan"
+    assert plan.main(["gcp-full"]) == 3, "a mandatory violation fails the plan with its own exit code"
     section = capsys.readouterr().out.split("== policy", 1)[1]
     assert "test-no-node-pools: No node pools (test rule)" in section
     assert "    - substrate-gpu-l4: node pools are forbidden" in section
     assert section.rstrip().endswith("3 mandatory violations"), "gcp-full has three pools"
 
 
-def test_the_json_plan_lists_violations_under_policy_and_exits_2(
+def test_the_json_plan_lists_violations_under_policy_and_exits_3(
     one_violating_rule: Rule, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert plan.main(["gcp-full", "--format", "json"]) == 2
+    assert plan.main(["gcp-full", "--format", "json"]) == 3
     doc = json.loads(capsys.readouterr().out)
-    assert {v["rule_id"] for v in doc["policy"]} == {one_violating_rule.id}
-    assert {v["urn"].rsplit("::", 1)[-1] for v in doc["policy"]} == {
+    assert {v["rule_id"] for v in doc["policy"]["violations"]} == {one_violating_rule.id}
+    assert {v["urn"].rsplit("::", 1)[-1] for v in doc["policy"]["violations"]} == {
         "substrate-system-pool",
         "substrate-gpu-l4",
         "substrate-gpu-h100-spot",

@@ -26,7 +26,7 @@ from substrate.aws.gpu import GpuPools, GpuPoolsArgs, instance_types
 from substrate.aws.karpenter import NAMESPACE as KARPENTER_NAMESPACE
 from substrate.aws.karpenter import SERVICE_ACCOUNT as KARPENTER_SERVICE_ACCOUNT
 from substrate.aws.karpenter import KarpenterArgs, KarpenterPrerequisites
-from substrate.aws.network import Network, NetworkArgs, plan_subnets
+from substrate.aws.network import Network, NetworkArgs, available_zones, plan_subnets
 from substrate.aws.nodes import NodeRole, NodeRoleArgs
 from substrate.aws.registry import ModelRegistry, RegistryArgs
 from substrate.aws.secrets import SecretContainers, SecretsArgs, prefix
@@ -77,6 +77,8 @@ class EksSubstrate(Component):
         gpu_instances = instance_types(config.gpu.pools, a.instance_types)
         plan_subnets(config.network.cidr, a.availability_zones)
         services_cidr = check_services_cidr(config.network.services_cidr)
+        # The one check that needs a cloud answer, asked before anything is registered.
+        zone_names = available_zones(a.region, a.availability_zones)
         super().__init__("llm-platform:substrate:Eks", name, opts)
 
         # An explicit provider: the stack never depends on whatever AWS profile or region is ambient.
@@ -95,12 +97,6 @@ class EksSubstrate(Component):
         scoped = pulumi.ResourceOptions(parent=self, providers=[provider])
         invoke = pulumi.InvokeOutputOptions(provider=provider, parent=self)
         account_id = aws.get_caller_identity_output(opts=invoke).account_id
-        zone_names = aws.get_availability_zones_output(
-            filters=[
-                aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])
-            ],
-            opts=invoke,
-        ).names
 
         network = Network(
             f"{name}-network",

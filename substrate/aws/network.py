@@ -11,7 +11,9 @@ cluster's service range (cluster.py).
 Egress leaves through NAT: one gateway per zone on prod (a zone outage never cuts the others off), a
 single one on dev (about a third of the cost; nodes in other zones lose egress if its zone fails).
 Zone names come from the account's zone list, sorted, without filtering on state: a zone that is
-briefly impaired must not shift every subnet to another zone on the next `up`.
+briefly impaired must not shift every subnet to another zone on the next `up`. The list is read by
+`available_zones()`, a plain invoke the adapter runs before it registers anything: a region that
+offers fewer zones than `aws.availabilityZones` is a config error, not a half-registered plan.
 """
 
 from __future__ import annotations
@@ -68,13 +70,33 @@ def plan_subnets(cidr: str, zones: int) -> SubnetPlan:
     )
 
 
+def available_zones(region: str, wanted: int) -> list[str]:
+    """The region's zones open to this account (no opt-in needed), sorted; a ConfigError if too few.
+
+    A synchronous invoke on the default provider with the stack's region (pulumi-aws 7 data sources
+    take `region`), so it runs before the adapter's own provider or any resource is registered.
+    """
+    found = aws.get_availability_zones(
+        region=region,
+        filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+    )
+    names = sorted(found.names)
+    if len(names) < wanted:
+        raise ConfigError(
+            f"invalid stack config:\n  - aws.availabilityZones: {region} offers {len(names)} availability "
+            f"zones to this account ({', '.join(names) or 'none'}), {wanted} were asked for; "
+            f"allowed: 2 to {len(names)}"
+        )
+    return names
+
+
 @dataclass
 class NetworkArgs:
     cluster_name: str
     region: str
     cidr: str
     zones: int
-    # Zone names of the region (from aws.get_availability_zones_output), sorted.
+    # Zone names of the region (from available_zones()), sorted.
     zone_names: pulumi.Input[list[str]]
     nat_per_zone: bool
 

@@ -3,14 +3,20 @@
 On-prem, another provider, or a local kind cluster. Pulumi reaches the cluster through a context of
 the operator's own kubeconfig (whatever auth it uses stays outside Pulumi state) and describes it with
 the same contract as GKE and EKS: GPU stack `operator` with the operator owning the driver, storage
-from the named provisioner, secrets and DNS from the backends named in config.
+from the named provisioner, secrets and DNS from the backends named in config. A cloud secret manager
+off its cloud is reached with `existing.secretsAuth` (a static key in a Kubernetes Secret the operator
+made, or the pod's ambient identity), which the contract carries as the store's auth settings.
 """
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pulumi_kubernetes as k8s
 
+from stacks.clouds import SecretsAuth
+from stacks.existing_rules import store_auth
 from stacks.schema import StackConfig
 from substrate.component import Component
 from substrate.contract import (
@@ -40,6 +46,11 @@ def storage_facts(provisioner: str) -> StorageFacts:
     )
 
 
+def _auth_json(backend: str, auth: SecretsAuth | None) -> str:
+    settings = store_auth(backend, auth)
+    return json.dumps(settings, sort_keys=True, separators=(",", ":")) if settings else ""
+
+
 class ExistingCluster(Component):
     def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:substrate:Existing", name, opts)
@@ -58,6 +69,7 @@ class ExistingCluster(Component):
                 prefix="",
                 names=tuple(s.name for s in config.secrets),
                 identity=WorkloadIdentity(*ESO_IDENTITY, "", ""),
+                auth=_auth_json(e.secrets_backend, e.secrets_auth),
             ),
             dns=DnsFacts(
                 provider=e.dns_provider,

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
+from stacks.loader import ConfigError
 from stacks.schema import StackConfig
 from substrate.component import Component
 from substrate.contract import (
@@ -41,10 +42,29 @@ def _label(value: str) -> str:
     return re.sub(r"[^a-z0-9_-]", "-", value.lower())[:63]
 
 
+def check_zones_offered(project: str, region: str, zones: list[str] | None) -> None:
+    """Refuse `gcp.zones` the region does not have, asking Compute Engine (a plain invoke).
+
+    It runs on the default provider with the stack's project and region before the adapter registers
+    anything, so a refusal leaves no partial plan.
+    """
+    if not zones:
+        return
+    offered = sorted(gcp.compute.get_zones(project=project, region=region).names)
+    missing = [z for z in zones if z not in offered]
+    if missing:
+        raise ConfigError(
+            f"invalid stack config:\n  - gcp.zones: '{missing[0]}' is not a zone of {region}; "
+            f"allowed: {', '.join(offered) or 'none (is the Compute Engine API enabled?)'}"
+        )
+
+
 class GkeSubstrate(Component):
     def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("llm-platform:substrate:Gke", name, opts)
         assert config.gcp is not None  # guaranteed by the schema for cloud: gcp
+        # The one check that needs a cloud answer, asked before anything is registered.
+        check_zones_offered(config.gcp.project, config.gcp.region, config.gcp.zones)
+        super().__init__("llm-platform:substrate:Gke", name, opts)
         g, cluster_name, protect = config.gcp, config.cluster.name, config.protect
         labels = {"managed-by": "llm-platform", "stack": _label(pulumi.get_stack()), "cluster": cluster_name}
 

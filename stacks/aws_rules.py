@@ -1,0 +1,44 @@
+"""AWS's rules for the `aws` block, as pure functions: principals, instance types.
+
+The block's validators call these; a later move into a per-cloud package takes this file whole.
+"""
+
+from __future__ import annotations
+
+from stacks import text
+
+PRINCIPAL = r"arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}"
+INSTANCE_TYPE = r"[a-z][a-z0-9-]*\.[a-z0-9]+"
+# The system node group runs the x86_64 AL2023 AMI without accelerators: no Graviton (`m7g`),
+# no GPU/accelerator families.
+NOT_SYSTEM = (
+    r"([a-z]+[0-9]+g[a-z]*|a1|g[0-9].*|gr[0-9].*|p[0-9].*|inf[0-9].*|trn[0-9].*|dl[0-9].*|vt1|f[0-9].*)\..*"
+)
+
+
+def principals(arns: list[str]) -> list[str]:
+    # The cluster authenticates through access entries only and never bootstraps its creator (a flag
+    # EKS can only set at creation), so these principals are the only way in, this program included.
+    if not arns:
+        raise ValueError(
+            "at least one IAM role or user ARN is required: EKS access entries are the only way into "
+            "the cluster (the creator gets no implicit admin), and the bootstrap runs as one of them"
+        )
+    for arn in arns:
+        if not text.matches(PRINCIPAL, arn):
+            raise ValueError(
+                f"{text.shown(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/NAME); "
+                "for an assumed-role session give the role's ARN, not the sts session's"
+            )
+    text.unique(arns, "ARN", "each principal gets one access entry")
+    return arns
+
+
+def system_instance(value: str) -> str:
+    text.token(value, "an instance type")
+    if not text.matches(INSTANCE_TYPE, value) or text.matches(NOT_SYSTEM, value):
+        raise ValueError(
+            f"{text.shown(value)} is not an x86_64 general-purpose EC2 instance type for the system "
+            "node group (e.g. m7i.xlarge); Graviton and accelerator families run other AMIs"
+        )
+    return value

@@ -1,0 +1,46 @@
+"""GCP's rules for the `gcp` block, as pure functions: project ids, zones, machine types.
+
+The block's validators call these; a later move into a per-cloud package takes this file whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from stacks import text
+
+PROJECT_ID = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
+# General-purpose Compute Engine families the system pool may use (GPU and memory-optimized ones are
+# not a place for Argo CD and the controllers). Shapes: FAMILY-standard|highmem|highcpu-VCPUS.
+SYSTEM_FAMILIES = ("e2", "n1", "n2", "n2d", "n4", "n4d", "c2", "c2d", "c3", "c3d", "c4", "c4d", "t2d")
+SYSTEM_MACHINE = rf"({'|'.join(SYSTEM_FAMILIES)})-(standard|highmem|highcpu)-[1-9][0-9]{{0,2}}"
+
+
+def project(value: str) -> str:
+    if not text.matches(PROJECT_ID, value):
+        raise ValueError(
+            f"{text.shown(value)} is not a valid GCP project id: 6-30 characters, lowercase letters, "
+            "digits and hyphens, starting with a letter and not ending with a hyphen"
+        )
+    return value
+
+
+def zones(region: str, listed: Sequence[str]) -> None:
+    """Zones of the block: at least one when listed, each once, each in the block's region."""
+    if not listed:
+        raise ValueError("gcp.zones is empty; list the zones, or omit the key for every zone of the region")
+    text.unique(list(listed), "zone", "each zone hosts the pools once")
+    for zone in listed:
+        if not text.matches(rf"{region}-[a-z]", zone):
+            raise ValueError(f"zone {text.shown(zone)} is not in region '{region}' (e.g. {region}-a)")
+
+
+def system_machine(value: str) -> str:
+    text.token(value, "a machine type")
+    if not text.matches(SYSTEM_MACHINE, value):
+        raise ValueError(
+            f"{text.shown(value)} is not a general-purpose machine type for the system pool: "
+            f"FAMILY-standard|highmem|highcpu-VCPUS with FAMILY one of {', '.join(SYSTEM_FAMILIES)} "
+            "(e.g. e2-standard-4)"
+        )
+    return value
