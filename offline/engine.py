@@ -43,6 +43,9 @@ class Registration:
     delete_timeout: str
     provider: str
     inputs: dict[str, Any]
+    # The URNs this resource was known by before (Pulumi `aliases`): a rename or re-parent with an alias
+    # is no replacement.
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -115,9 +118,24 @@ class RecordingMonitor(mocks.MockMonitor):
                 delete_timeout=request.customTimeouts.delete if request.HasField("customTimeouts") else "",
                 provider=request.provider,
                 inputs=inputs,
+                aliases=[_alias_urn(request, alias) for alias in request.aliases],
             )
         )
         return response
+
+
+def _alias_urn(request: Any, alias: Any) -> str:
+    """The URN an alias names, as the engine computes it from an alias spec (or the URN given)."""
+    if alias.HasField("urn") or not alias.HasField("spec"):
+        return str(alias.urn)
+    spec = alias.spec
+    stack, project = spec.stack or pulumi.get_stack(), spec.project or pulumi.get_project()
+    type_, name = spec.type or request.type, spec.name or request.name
+    parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+    parent_type = parent.split("::")[2] if parent.count("::") >= 3 else ""
+    if parent_type and parent_type != "pulumi:pulumi:Stack":
+        type_ = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
 
 
 def is_secret(value: Any) -> bool:
