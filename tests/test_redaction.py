@@ -25,7 +25,8 @@ CREDENTIALS = {
     "aws": "AKIA" + "Q7ZJ4XK2M9PLR3TV",
     "gitlab": "glpat-" + "x9Fq2Lm7Rt4Bn8Vc1Zs6",
     "slack": "xoxb-" + "1234567890-0987654321-AbCdEfGhIjKl",
-    "pem": "-----BEGIN OPENSSH " + "PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+    "pem": "-----BEGIN OPENSSH "
+    + "PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
     "entropy": "q8ZfR2xW7mL0vN5tB3yK9pH1sD6gJ4cA",
 }
 USERINFO_URL = "https://deploy:s3cr3t-pass@github.com/acme/llm-platform.git"

@@ -1,5 +1,5 @@
-"""Every secret the seed reads is one the stack declares: an ExternalSecret naming a secret the substrate never
-created a container for would never sync, and its workload would never start (fail closed, but broken)."""
+"""Every secret the seed reads is one the stack declares: an ExternalSecret naming a secret the substrate
+never created a container for would never sync, and its workload would never start (closed, but broken)."""
 
 from __future__ import annotations
 
