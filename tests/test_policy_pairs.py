@@ -98,6 +98,7 @@ EKS_SYSTEM_GROUP = ("aws-full", "substrate-system-pool", "aws:eks/nodeGroup:Node
 LAUNCH_TEMPLATE = ("aws-full", "substrate-gpu-l4-template", "aws:ec2/launchTemplate:LaunchTemplate")
 ARGOCD = ("gcp-full", "bootstrap-argocd", "kubernetes:helm.sh/v3:Release")
 CLUSTER_SECRET = ("gcp-full", "bootstrap-cluster-secret", "kubernetes:core/v1:Secret")
+EKS_CLUSTER_SECRET = ("aws-full", "bootstrap-cluster-secret", "kubernetes:core/v1:Secret")
 SECRETS_ROOT = ("gcp-full", "bootstrap-root-secrets", "kubernetes:argoproj.io/v1alpha1:Application")
 DNS_POLICY = ("aws-full", "substrate-dns-external-dns-policy", "aws:iam/rolePolicy:RolePolicy")
 ESO_POLICY = ("aws-full", "substrate-secrets-eso-policy", "aws:iam/rolePolicy:RolePolicy")
@@ -272,7 +273,15 @@ PAIRS: list[Pair] = [
         *ARGOCD,
         option={"ancestor_types": ("llm-platform:substrate:Gke",)},
     ),
+    Pair("k8s-no-workloads", *ARGOCD, option={"type": "kubernetes:apps/v1:Deployment"}),
+    Pair("k8s-no-workloads", *ARGOCD, option={"type": "kubernetes:apps/v1:DaemonSet"}),
     Pair("gpu-pool-taint", *GKE_POOL, "nodeConfig.taints", []),
+    # GKE's driver, and the operator told it owns the driver: installed twice.
+    Pair("gpu-single-owner", *CLUSTER_SECRET, ("metadata", "labels", "gpu_driver_owner"), "operator"),
+    # The managed stack's standalone DCGM exporter plus the GPU Operator's: two on every GPU node.
+    Pair("gpu-single-owner", *CLUSTER_SECRET, ("metadata", "labels", "enable_gpu_operator"), "true"),
+    Pair("gpu-single-owner", *EKS_CLUSTER_SECRET, ("metadata", "labels", "enable_dcgm_exporter"), "true"),
+    Pair("gpu-single-owner", *EKS_CLUSTER_SECRET, ("metadata", "labels", "gpu_driver_owner"), "gke"),
     Pair("gpu-pool-taint", *EKS_GPU_GROUP, "taints", DELETE),
     Pair("prod-deletion-protection", *GKE_CLUSTER, option={"protect": False}),
     Pair("prod-deletion-protection", *GKE_CLUSTER, "deletionProtection", False),

@@ -51,7 +51,9 @@ REGISTRY: tuple[Rule, ...] = (
     iam.gcp_iam_no_broad_project_roles,
     # The platform's own invariants
     platform.k8s_inside_bootstrap,
+    platform.k8s_no_workloads,
     platform.gpu_pool_taint,
+    platform.gpu_single_owner,
     platform.prod_deletion_protection,
 )
 

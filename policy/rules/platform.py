@@ -1,4 +1,4 @@
-"""This platform's own invariants: the IaC/GitOps boundary, GPU scheduling, and prod deletion protection."""
+"""This platform's own invariants: the IaC/GitOps boundary, GPU scheduling and ownership, prod protection."""
 
 from __future__ import annotations
 
@@ -34,6 +34,34 @@ def k8s_inside_bootstrap(r: PolicyResource) -> list[str]:
     if BOOTSTRAP in r.ancestor_types:
         return []
     return [f"{r.type} is outside {BOOTSTRAP}: in-cluster objects belong in the seed repo (Argo CD)"]
+
+
+# Kinds that run pods. Pulumi installs Argo CD with its Helm release and nothing else that runs: every
+# workload is a chart of the seed, hardened and scanned by checkov there.
+WORKLOAD_TYPES = frozenset(
+    {
+        "kubernetes:core/v1:Pod",
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:apps/v1:DaemonSet",
+        "kubernetes:apps/v1:StatefulSet",
+        "kubernetes:apps/v1:ReplicaSet",
+        "kubernetes:batch/v1:Job",
+        "kubernetes:batch/v1:CronJob",
+    }
+)
+
+
+@rule(
+    "k8s-no-workloads",
+    "No Kubernetes workload (Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob) from Pulumi, "
+    "bootstrap included: workloads come from the seed's scanned charts",
+)
+def k8s_no_workloads(r: PolicyResource) -> list[str]:
+    if r.type not in WORKLOAD_TYPES:
+        return []
+    return [
+        f"{r.type} is registered by Pulumi: workloads belong in the seed, hardened and checked by checkov"
+    ]
 
 
 @rule("gpu-pool-taint", "Every GPU node pool carries the nvidia.com/gpu=present:NoSchedule taint")
@@ -73,4 +101,51 @@ def prod_deletion_protection(r: PolicyResource) -> list[str]:
         out.append("the cluster is not `protect`ed: a `pulumi destroy` or a replacement would delete it")
     if r.type == GKE_CLUSTER and need(r.props, "deletionProtection") is not True:
         out.append("deletionProtection must be True on prod: GKE would let the cluster be deleted")
+    return out
+
+
+# The GPU ownership matrix on the contract, read from Argo CD's cluster Secret (labels `gpu_stack`,
+# `gpu_driver_owner`, `enable_gpu_operator`, `enable_dcgm_exporter`): one owner per GPU node component.
+SECRET = "kubernetes:core/v1:Secret"
+ARGO_CLUSTER_LABEL = "argocd.argoproj.io/secret-type"
+# gpu_stack -> the driver owners it may be paired with.
+#   managed:  the cloud owns driver and device plugin (GKE); only the standalone dcgm-exporter is added.
+#   operator: the GPU Operator owns the device plugin and DCGM; the driver is the node image's (EKS
+#             AL2023 NVIDIA AMI) or the operator's (existing clusters) — never the cloud's, whose own
+#             device plugin would run beside the operator's.
+DRIVER_OWNERS = {"managed": ("gke",), "operator": ("image", "operator")}
+# gpu_stack -> the add-on flag that must not be on: it would run a second driver/device plugin/DCGM.
+FORBIDDEN_ADDON = {"managed": "enable_gpu_operator", "operator": "enable_dcgm_exporter"}
+
+
+def _label(r: PolicyResource, key: str) -> object:
+    return optional(r.props, ("metadata", "labels", key), None)
+
+
+@rule(
+    "gpu-single-owner",
+    "GPU ownership matrix: one driver and one DCGM exporter per GPU node (gpu_stack x gpu_driver_owner)",
+)
+def gpu_single_owner(r: PolicyResource) -> list[str]:
+    # An unknown secret type is k8s-secret-no-credentials' to fail; here it is simply not the cluster Secret.
+    labels = (
+        r.props.get("metadata", {}).get("labels", {}) if isinstance(r.props.get("metadata"), dict) else {}
+    )
+    if r.type != SECRET or not isinstance(labels, dict) or labels.get(ARGO_CLUSTER_LABEL) != "cluster":
+        return []
+    stack, owner = _label(r, "gpu_stack"), _label(r, "gpu_driver_owner")
+    if stack not in DRIVER_OWNERS:
+        return [f"gpu_stack is {stack!r}: the contract must say managed or operator"]
+    out = []
+    if owner not in DRIVER_OWNERS[stack]:
+        allowed = " or ".join(DRIVER_OWNERS[stack])
+        out.append(
+            f"gpu_stack {stack} with gpu_driver_owner {owner!r}: the driver would be installed twice or by "
+            f"no one (allowed: {allowed})"
+        )
+    forbidden = FORBIDDEN_ADDON[str(stack)]
+    if _label(r, forbidden) == "true":
+        out.append(
+            f"gpu_stack {stack} with {forbidden}: two DCGM exporters (and device plugins) on every GPU node"
+        )
     return out
