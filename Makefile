@@ -1,4 +1,6 @@
-# Every target runs inside .venv, built from requirements.txt and requirements-dev.txt alone (exact pins).
+# Every target runs inside .venv, built from exact pins alone. requirements.txt is what `pulumi up` needs (the
+# program's SDKs and runtime libraries): `make plan` and `make bench` install only that. requirements-dev.txt
+# adds the tests, linters, offline engines and the operator tooling (`make doctor`, `make seed-secrets`).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -8,18 +10,24 @@ FORMAT ?= text
 # PREVIEW=1 plans a new stack's first preview (provider-computed outputs unknown), as the policy pack sees it.
 PREVIEW ?=
 
-.PHONY: venv plan doctor seed-secrets test lint fmt typecheck bench clean
+.PHONY: venv dev-venv plan doctor seed-secrets test lint fmt typecheck bench clean
 
 # stdout belongs to the target's own output (`make plan FORMAT=json > plan.json`): the venv build's
 # commands are not echoed and everything they print goes to stderr, pip's progress included.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	@echo "building $(VENV) from requirements-dev.txt (exact pins; the first time takes a few minutes)..." >&2
+$(VENV)/.installed: requirements.txt
+	@echo "building $(VENV) from requirements.txt (exact pins; the first time takes a minute or more)..." >&2
 	@$(PYTHON) -m venv $(VENV) >&2
-	@$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt >&2
+	@$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements.txt >&2
 	@touch $@
 	@echo "$(VENV) is ready" >&2
 
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	@echo "adding requirements-dev.txt to $(VENV) (tests, linters, operator tooling)..." >&2
+	@$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt >&2
+	@touch $@
+
 venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
 
 # EXIT_CODE_FILE=<path> receives the plan's exit code: make itself exits 2 whenever a recipe fails.
 EXIT_CODE_FILE ?=
@@ -32,19 +40,19 @@ plan: venv ## Offline plan of a stack (name or path) under Pulumi's mock engine.
 	[ -z "$(EXIT_CODE_FILE)" ] || echo $$code > "$(EXIT_CODE_FILE)"; \
 	[ $$code -eq 0 ] || echo "make plan: offline.plan exited $$code ($$why)" >&2; exit $$code
 
-doctor: venv ## Read-only check of a stack's cloud prerequisites (credentials, quotas, DNS, secrets).
+doctor: dev-venv ## Read-only check of a stack's cloud prerequisites (credentials, quotas, DNS, secrets).
 	@$(PY) -m preflight doctor "$(STACK)"
 
-seed-secrets: venv ## Generate the platform-internal secret values into the secret manager (create-if-absent).
+seed-secrets: dev-venv ## Generate the platform-internal secret values into the secret manager (create-if-absent).
 	@$(PY) -m preflight seed-secrets "$(STACK)"
 
-lint: venv ## ruff format + ruff check + mypy + import contracts: the same locally and in CI.
+lint: dev-venv ## ruff format + ruff check + mypy + import contracts: the same locally and in CI.
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-fmt: venv
+fmt: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
