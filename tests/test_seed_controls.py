@@ -7,7 +7,7 @@ Namespace, ClusterQueue, LocalQueue and place in the admission policy, and a sec
 them; the ValidatingAdmissionPolicy (Fail, Deny) is evaluated with a real CEL engine on sample Pods: a GPU
 pod is admitted only gated and queued by Kueue in a tenant namespace, or in a platform GPU namespace;
 without Kueue's webhook (no gate) it is denied; only Kueue lifts the gate; CPU pods are untouched.
-Kueue facts: tests/fixtures/kueue_v0.14.4.yaml.
+Kueue facts: tests/fixtures/kueue_v0.19.2.yaml.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tests.vap_cel import Request, evaluate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-KUEUE = yaml.safe_load((FIXTURES / "kueue_v0.14.4.yaml").read_text())
+KUEUE = yaml.safe_load((FIXTURES / "kueue_v0.19.2.yaml").read_text())
 FULL_STACKS = ["gcp-full", "aws-full"]
 GPU = {"limits": {"nvidia.com/gpu": "1"}, "requests": {"nvidia.com/gpu": "1"}}
 JOB_CONTROLLER = "system:serviceaccount:kube-system:job-controller"
@@ -88,7 +88,9 @@ def with_tenants(tenants: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("stack", ["gcp-full", "aws-full", "gcp-serving"])
 def test_kueue_manages_every_workload_of_the_tenant_namespaces_queue_label_or_not(stack: str) -> None:
     config = kueue_config(stack)
-    assert config["apiVersion"] == KUEUE["configApiVersion"], "the configuration API Kueue 0.14.4 reads"
+    assert config["apiVersion"] == KUEUE["configApiVersion"], (
+        f"the configuration API the Kueue {KUEUE['version']} chart speaks"
+    )
     assert config["manageJobsWithoutQueueName"] is True, (
         "a workload without a queue label is gated too (it waits forever instead of running unmetered)"
     )
@@ -100,14 +102,35 @@ def test_kueue_manages_every_workload_of_the_tenant_namespaces_queue_label_or_no
     )
     excluded = [e for e in selector["matchExpressions"] if e["operator"] == "NotIn"]
     assert excluded and set(KUEUE["prohibitedNamespaces"]) <= set(excluded[0]["values"]), (
-        "the selector can never match kube-system or kueue-system (Kueue 0.14 refuses such a config)"
+        "the selector can never match kube-system or kueue-system (Kueue refuses such a config)"
     )
 
 
 def test_kueues_managers_survive_a_drain_because_its_webhooks_fail_closed() -> None:
     manager = render_seed("gcp-full").app("kueue").values()["controllerManager"]
-    assert set(manager) <= set(KUEUE["controllerManagerValues"]), "only values the 0.14.4 chart has"
+    assert set(manager) <= set(KUEUE["controllerManagerValues"]), (
+        f"only values the Kueue {KUEUE['version']} chart has"
+    )
     assert manager["replicas"] >= 2 and manager["podDisruptionBudget"] == {"enabled": True, "minAvailable": 1}
+
+
+def test_the_kueue_facts_are_those_of_the_kueue_release_the_seed_pins() -> None:
+    (source,) = render_seed("gcp-full").app("kueue").sources
+    assert str(source["targetRevision"]) == str(KUEUE["version"]), (
+        "the Kueue fixture is read from the release the platform layer installs; re-check it on a bump"
+    )
+
+
+@pytest.mark.parametrize("stack", FULL_STACKS)
+def test_tenant_queues_and_flavors_use_kueues_storage_api_not_the_deprecated_one(stack: str) -> None:
+    objects = [o for o in quotas(stack).objects if o["kind"] in KUEUE["kinds"]]
+    assert {o["kind"] for o in objects} == set(KUEUE["kinds"]), (
+        "ClusterQueue, LocalQueue and ResourceFlavor render"
+    )
+    stale = sorted(
+        {f"{o['kind']} {o['apiVersion']}" for o in objects if o["apiVersion"] != KUEUE["apiVersion"]}
+    )
+    assert not stale, f"Kueue objects are written in its storage version {KUEUE['apiVersion']}: {stale}"
 
 
 # --------------------------------------------------------------------------------------------- tenants
