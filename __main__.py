@@ -17,7 +17,7 @@ bootstrap = Bootstrap("bootstrap", BootstrapArgs.from_config(config, substrate.a
 pulumi.export("cloud", config.cloud)
 pulumi.export("profile", config.profile)
 pulumi.export("contractSchemaVersion", substrate.contract.schema_version)
-pulumi.export("contract", substrate.contract.resolved())
+pulumi.export("contract", substrate.contract.resolve().apply(lambda c: c.flatten()))
 if substrate.access.kubeconfig is not None:
     pulumi.export("kubeconfig", substrate.access.kubeconfig)
 for key, value in substrate.exports.items():

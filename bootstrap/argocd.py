@@ -7,28 +7,45 @@ values: a `pulumi up` never fights Argo CD over its own deployment, and an upgra
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
+import yaml
 
-ARGO_HELM_REPO = "https://argoproj.github.io/argo-helm"
+from bootstrap.charts import ARGO_CD
+
+ARGO_HELM_REPO = ARGO_CD.repo_url
 NAMESPACE = "argocd"
 # A cold cluster may still be adding system nodes when Argo CD is installed.
 INSTALL_TIMEOUT_SECONDS = 1800
 
 
+# The seed's self-managing Application: its Helm values are the ones the bootstrap installs with.
+SEED_APPLICATION = Path(__file__).resolve().parent.parent / "seeds" / "layers" / "platform" / "argocd.yaml"
+# How the seed fills in the domain (an ApplicationSet template over the cluster Secret).
+SEED_DOMAIN = "argocd.{{.metadata.annotations.dns_domain}}"
+# Values only the self-managed release sets: the redis-secret-init hook must run on Helm's first install
+# (it creates the redis Secret) and hangs once Argo CD syncs itself (see the seed file).
+SEED_ONLY_VALUES = ("redisSecretInit",)
+
+
+def seed_values(path: Path = SEED_APPLICATION) -> dict[str, Any]:
+    """The seed Application's `helm.valuesObject`, as written (the domain still a template)."""
+    appset = yaml.safe_load(path.read_text())
+    values: dict[str, Any] = appset["spec"]["template"]["spec"]["source"]["helm"]["valuesObject"]
+    if values.get("global", {}).get("domain") != SEED_DOMAIN:
+        raise ValueError(f"{path}: helm.valuesObject.global.domain must be {SEED_DOMAIN!r}")
+    return values
+
+
 def argocd_values(domain: str) -> dict[str, Any]:
-    """The bootstrap values; the seed's self-managing Application must start from the same ones."""
-    return {
-        "global": {"domain": f"argocd.{domain}"},
-        # CRDs outlive the release, so uninstalling Argo CD never cascades into deleting Applications.
-        "crds": {"keep": True},
-        "configs": {
-            "cm": {"application.resourceTrackingMethod": "annotation"},
-            "params": {"application.namespaces": ""},
-        },
-    }
+    """The bootstrap values: the seed's, for this domain, less what only the self-managed release sets."""
+    values = {k: v for k, v in copy.deepcopy(seed_values()).items() if k not in SEED_ONLY_VALUES}
+    values["global"]["domain"] = f"argocd.{domain}"
+    return values
 
 
 def install_argocd(

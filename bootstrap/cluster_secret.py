@@ -11,10 +11,10 @@ needs none.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bootstrap.layers import LAYER_ADDONS, flag, layers_for
+from substrate.contract import ResolvedContract, SubstrateContract
 
 IN_CLUSTER_SERVER = "https://kubernetes.default.svc"
 SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type"
@@ -27,38 +27,61 @@ LABELLED_CONTRACT_KEYS = {
     "gpu_driver_owner": "gpu_driver_owner",
     "schema_version": "contract_schema_version",
 }
+# GitOps Bridge annotation names, each the copy of one contract key, so seeds written for the bridge work.
+BRIDGE_ALIASES = {
+    "cluster_name": "cluster_name",
+    "external_secrets_namespace": "secrets_identity_namespace",
+    "external_secrets_service_account": "secrets_identity_service_account",
+    "external_dns_namespace": "dns_identity_namespace",
+    "external_dns_service_account": "dns_identity_service_account",
+    "external_dns_domain_filters": "dns_domain",
+}
+# The bridge's cloud-specific names, by `cluster_cloud`.
+CLOUD_BRIDGE_ALIASES = {
+    "aws": {"aws_region": "cluster_region", "aws_account_id": "cluster_account"},
+    "gcp": {"gcp_region": "cluster_region", "gcp_project_id": "cluster_account"},
+}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GitSource:
     repo_url: str
     revision: str
     path: str
 
 
-def addon_flags(contract: Mapping[str, str], profile: str) -> dict[str, str]:
+def addon_flags(contract: SubstrateContract | ResolvedContract, profile: str) -> dict[str, str]:
     """`enable_*` labels: the profile's layers and add-ons, plus those the contract decides."""
     flags = {flag(layer): "true" for layer in layers_for(profile)}
     for layer in layers_for(profile):
         flags.update({flag(addon): "true" for addon in LAYER_ADDONS[layer]})
-    if contract["gpu_stack"] == "operator":
+    if contract.gpu.stack == "operator":
         flags[flag("gpu_operator")] = "true"
     else:
         flags[flag("dcgm_exporter")] = "true"
-    if contract["node_autoscaler_kind"] == "karpenter":
+    if contract.node_autoscaler.kind == "karpenter":
         flags[flag("karpenter")] = "true"
-    if contract["dns_provider"] != "none":
+    if contract.dns.provider != "none":
         flags[flag("external_dns")] = "true"
     return flags
 
 
-def secret_labels(contract: Mapping[str, str], *, profile: str, environment: str) -> dict[str, str]:
+def secret_labels(
+    contract: SubstrateContract | ResolvedContract, *, profile: str, environment: str
+) -> dict[str, str]:
+    """Labels read only fields that are plain in every contract, so a first preview sees them."""
+    contract_labels = {
+        "cloud": contract.cluster.cloud,
+        "gpu_stack": contract.gpu.stack,
+        "gpu_driver_owner": contract.gpu.driver_owner,
+        "contract_schema_version": contract.schema_version,
+    }
     out = {
         SECRET_TYPE_LABEL: "cluster",
-        "cluster_name": contract["cluster_name"],
+        "cluster_name": contract.cluster.name,
         "environment": environment,
         "profile": profile,
-        **{label: contract[key] for key, label in LABELLED_CONTRACT_KEYS.items()},
+        **{label: contract_labels[label] for label in LABELLED_CONTRACT_KEYS.values()},
         **addon_flags(contract, profile),
     }
     for key, value in out.items():
@@ -68,54 +91,32 @@ def secret_labels(contract: Mapping[str, str], *, profile: str, environment: str
 
 
 def secret_annotations(
-    contract: Mapping[str, str], *, source: GitSource, profile: str, environment: str, chart_version: str
+    contract: ResolvedContract, *, source: GitSource, profile: str, environment: str, chart_version: str
 ) -> dict[str, str]:
-    bridge = {
+    flat = contract.flatten()
+    aliases = BRIDGE_ALIASES | CLOUD_BRIDGE_ALIASES.get(contract.cluster.cloud, {})
+    settings = _settings(source=source, profile=profile, environment=environment, chart_version=chart_version)
+    return {**flat, **settings, **{alias: flat[key] for alias, key in aliases.items()}}
+
+
+def _settings(*, source: GitSource, profile: str, environment: str, chart_version: str) -> dict[str, str]:
+    """Annotations from the stack's own settings, not the contract."""
+    return {
         # The seed's self-managing Argo CD Application upgrades to this version.
         "argocd_chart_version": chart_version,
         "addons_repo_url": source.repo_url,
         "addons_repo_revision": source.revision,
         "addons_repo_basepath": source.path,
         "addons_repo_path": f"{source.path}/layers",
-        "cluster_name": contract["cluster_name"],
         "environment": environment,
         "profile": profile,
-        "external_secrets_namespace": contract["secrets_identity_namespace"],
-        "external_secrets_service_account": contract["secrets_identity_service_account"],
-        "external_dns_namespace": contract["dns_identity_namespace"],
-        "external_dns_service_account": contract["dns_identity_service_account"],
-        "external_dns_domain_filters": contract["dns_domain"],
     }
-    cloud = contract["cluster_cloud"]
-    if cloud == "aws":
-        bridge |= {"aws_region": contract["cluster_region"], "aws_account_id": contract["cluster_account"]}
-    elif cloud == "gcp":
-        bridge |= {"gcp_region": contract["cluster_region"], "gcp_project_id": contract["cluster_account"]}
-    return {**dict(contract), **bridge}
 
 
 def annotation_keys_added_by_bootstrap() -> set[str]:
     """Annotation keys the bootstrap adds beyond the contract (for the seed consistency check)."""
-    sample = {
-        "cluster_name": "c",
-        "secrets_identity_namespace": "n",
-        "secrets_identity_service_account": "s",
-        "dns_identity_namespace": "n",
-        "dns_identity_service_account": "s",
-        "dns_domain": "d",
-        "cluster_region": "r",
-        "cluster_account": "a",
-    }
-    keys: set[str] = set()
-    for cloud in ("aws", "gcp", "existing"):
-        contract = {**sample, "cluster_cloud": cloud}
-        keys |= set(
-            secret_annotations(
-                contract,
-                source=GitSource("u", "r", "p"),
-                profile="full",
-                environment="dev",
-                chart_version="1.0.0",
-            )
-        )
-    return keys - set(sample) - {"cluster_cloud"}
+    aliases = set(BRIDGE_ALIASES).union(*CLOUD_BRIDGE_ALIASES.values())
+    settings = _settings(
+        source=GitSource(repo_url="", revision="", path=""), profile="", environment="", chart_version=""
+    )
+    return (aliases | set(settings)) - set(BRIDGE_ALIASES.values())

@@ -21,11 +21,11 @@ from bootstrap.layers import roots_for
 from bootstrap.roots import ROOT_DELETE_TIMEOUT, layer_root, secrets_root
 from bootstrap.secrets_root import ESO_CHART_REPO, ESO_CHART_VERSION, eso_values
 from stacks.schema import StackConfig
-from substrate.contract import SubstrateContract
+from substrate.contract import ResolvedSecrets, SubstrateContract
 from substrate.interface import ClusterAccess
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BootstrapArgs:
     access: ClusterAccess
     contract: SubstrateContract
@@ -45,7 +45,9 @@ class BootstrapArgs:
             contract=contract,
             profile=config.profile,
             environment=config.environment,
-            source=GitSource(config.gitops.repo_url, config.gitops.revision, config.gitops.path),
+            source=GitSource(
+                repo_url=config.gitops.repo_url, revision=config.gitops.revision, path=config.gitops.path
+            ),
             chart_version=config.argocd.chart_version,
             allow_layer_removal=config.argocd.allow_layer_removal,
             credentials_secret=config.gitops.credentials_secret,
@@ -55,7 +57,8 @@ class BootstrapArgs:
 class Bootstrap(pulumi.ComponentResource):
     def __init__(self, name: str, args: BootstrapArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:bootstrap:Bootstrap", name, None, opts)
-        contract = args.contract.resolved()
+        # The one wait for the contract's outputs; labels read only fields plain on every cloud.
+        contract = args.contract.resolve()
         # Every Kubernetes object goes through the substrate's provider and waits for the whole substrate,
         # so destroy removes the bootstrap first, while nodes, network and DNS zone still exist.
         k8s_opts = pulumi.ResourceOptions(
@@ -73,9 +76,7 @@ class Bootstrap(pulumi.ComponentResource):
             metadata=k8s.meta.v1.ObjectMetaArgs(
                 name="in-cluster",
                 namespace=NAMESPACE,
-                labels=args.contract.derive(
-                    lambda c: secret_labels(c, profile=args.profile, environment=args.environment)
-                ),
+                labels=secret_labels(args.contract, profile=args.profile, environment=args.environment),
                 annotations=contract.apply(
                     lambda c: secret_annotations(
                         c,
@@ -125,14 +126,21 @@ class Bootstrap(pulumi.ComponentResource):
                 ),
             )
 
-        secrets = args.contract.derive(
-            lambda c: secrets_root(
+        def secrets_application(facts: ResolvedSecrets) -> dict[str, Any]:
+            return secrets_root(
                 ESO_CHART_REPO,
                 "external-secrets",
                 ESO_CHART_VERSION,
-                eso_values(c, args.source.repo_url, args.credentials_secret),
-                c["secrets_identity_namespace"],
+                eso_values(facts, args.source.repo_url, args.credentials_secret),
+                facts.identity.namespace,
             )
+
+        # Plain when no secrets fact waits on a resource, so a first preview (and the policy pack) sees it.
+        known = args.contract.secrets.known()
+        secrets: pulumi.Input[dict[str, Any]] = (
+            secrets_application(known)
+            if known is not None
+            else args.contract.secrets.resolve().apply(secrets_application)
         )
         roots = [root("secrets", secrets, self.cluster_secret)]
         for layer, directory in roots_for(args.profile):

@@ -9,23 +9,25 @@ repository Secret. Pulumi only names things — the store, the secret's name —
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
-ESO_CHART_REPO = "https://charts.external-secrets.io"
-ESO_CHART_VERSION = "1.2.0"
+from bootstrap.charts import EXTERNAL_SECRETS
+from substrate.contract import ResolvedSecrets
+
+ESO_CHART_REPO = EXTERNAL_SECRETS.repo_url
+ESO_CHART_VERSION = EXTERNAL_SECRETS.version
 STORE_NAME = "platform"
 REPO_SECRET_NAME = "seed-repository"
 ESO_API = "external-secrets.io/v1"
 
 
-def cluster_secret_store(contract: Mapping[str, str]) -> dict[str, Any]:
+def cluster_secret_store(secrets: ResolvedSecrets) -> dict[str, Any]:
     """The ClusterSecretStore every ExternalSecret of the platform reads through."""
-    backend, location = contract["secrets_backend"], contract["secrets_location"]
-    namespace, account = contract["secrets_identity_namespace"], contract["secrets_identity_service_account"]
+    backend, location = secrets.backend, secrets.location
+    namespace, account = secrets.identity.namespace, secrets.identity.service_account
     # Empty: ESO uses its own pod identity (GKE Workload Identity / EKS Pod Identity). Otherwise the
     # existing cluster's auth settings (a static key's Secret reference, a role to assume).
-    raw_auth = contract["secrets_auth"]
+    raw_auth = secrets.auth
     auth: dict[str, Any] = json.loads(raw_auth) if raw_auth.startswith("{") else {}
     providers: dict[str, dict[str, Any]] = {
         "gcp-secret-manager": {"gcpsm": {"projectID": location, **auth}},
@@ -67,17 +69,17 @@ def cluster_secret_store(contract: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def kubernetes_backend_access(contract: Mapping[str, str]) -> list[dict[str, Any]]:
+def kubernetes_backend_access(secrets: ResolvedSecrets) -> list[dict[str, Any]]:
     """For the `kubernetes` backend: the namespace holding the source Secrets, readable by ESO only.
 
     It lives here, not in the seed, because a private seed repo's credential is read through it. Argo CD
     never deletes the namespace (it holds the secrets people put there), even when the root goes.
     """
-    namespace = contract["secrets_location"]
+    namespace = secrets.location
     subject = {
         "kind": "ServiceAccount",
-        "name": contract["secrets_identity_service_account"],
-        "namespace": contract["secrets_identity_namespace"],
+        "name": secrets.identity.service_account,
+        "namespace": secrets.identity.namespace,
     }
     return [
         {
@@ -118,9 +120,7 @@ def helm_literal(text: str) -> str:
     return "{{ `" + text + "` }}"
 
 
-def repository_external_secret(
-    contract: Mapping[str, str], repo_url: str, secret_name: str
-) -> dict[str, Any]:
+def repository_external_secret(secrets: ResolvedSecrets, repo_url: str, secret_name: str) -> dict[str, Any]:
     """An ExternalSecret that writes Argo CD's repository Secret for the seed repo from the secret manager."""
     ssh = not repo_url.startswith("https://")
     keys = ("sshPrivateKey",) if ssh else ("username", "password")
@@ -139,19 +139,19 @@ def repository_external_secret(
                     "data": {"type": "git", "url": repo_url, **credential},
                 },
             },
-            "dataFrom": [{"extract": {"key": contract["secrets_prefix"] + secret_name}}],
+            "dataFrom": [{"extract": {"key": secrets.prefix + secret_name}}],
         },
     }
 
 
-def eso_values(contract: Mapping[str, str], repo_url: str, credentials_secret: str | None) -> dict[str, Any]:
-    annotation_key = contract["secrets_identity_annotation_key"]
-    service_account: dict[str, Any] = {"create": True, "name": contract["secrets_identity_service_account"]}
-    if annotation_key:
-        service_account["annotations"] = {annotation_key: contract["secrets_identity_annotation_value"]}
-    extra = [cluster_secret_store(contract)]
-    if contract["secrets_backend"] == "kubernetes":
-        extra += kubernetes_backend_access(contract)
+def eso_values(secrets: ResolvedSecrets, repo_url: str, credentials_secret: str | None) -> dict[str, Any]:
+    identity = secrets.identity
+    service_account: dict[str, Any] = {"create": True, "name": identity.service_account}
+    if identity.annotation_key:
+        service_account["annotations"] = {identity.annotation_key: identity.annotation_value}
+    extra = [cluster_secret_store(secrets)]
+    if secrets.backend == "kubernetes":
+        extra += kubernetes_backend_access(secrets)
     if credentials_secret:
-        extra.append(repository_external_secret(contract, repo_url, credentials_secret))
+        extra.append(repository_external_secret(secrets, repo_url, credentials_secret))
     return {"installCRDs": True, "serviceAccount": service_account, "extraObjects": extra}

@@ -62,8 +62,12 @@ class Demand:
 def demands(config: StackConfig, gpu_types: Mapping[str, str]) -> tuple[list[Demand], list[str]]:
     """Demands by quota code, and the instance types no known quota covers."""
     assert config.aws is not None
+    # Spot options draw on the spot quota; every other option launches On-Demand instances (reserved
+    # ones included, counted here as an upper bound), each market covering the whole pool.
     groups: list[tuple[str, str, int, bool]] = [
-        (f"pool {p.name}", gpu_types[p.name], p.max_nodes, p.spot) for p in config.gpu.pools
+        (f"pool {p.name}", gpu_types[p.name], p.max_nodes, spot)
+        for p in config.gpu.pools
+        for spot in dict.fromkeys(o == "spot" for o in p.capacity)
     ]
     system_nodes = SYSTEM_NODES_PER_ZONE * config.aws.availability_zones
     groups.append(("system pool", config.aws.system_instance_type, system_nodes, False))

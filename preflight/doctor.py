@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from preflight import aws_account, aws_capacity, aws_dns, aws_eks, gcp_checks
+from preflight import (
+    aws_account,
+    aws_capacity,
+    aws_dns,
+    aws_eks,
+    aws_reservations,
+    gcp_checks,
+    gcp_reservations,
+)
 from preflight.aws_clients import AwsClients
 from preflight.aws_secrets import SecretsManagerStore
 from preflight.delegation import Resolver
@@ -49,6 +57,11 @@ def for_aws(
         ),
         *(Check(f"aws quota {d.code}", partial(aws_capacity.check_quota, clients, d)) for d in demands),
         *(Check(f"aws quota {t}", partial(_unmapped, t)) for t in unmapped),
+        *(
+            Check(f"aws reservation {r}", partial(aws_reservations.check_reservation, clients, config, p, r))
+            for p in config.gpu.pools
+            for r in p.reservations
+        ),
         Check("aws dns", partial(aws_dns.check_dns, clients, config, resolve)),
     ]
     store = SecretsManagerStore(clients.secrets, config.cluster.name, clients.region)
@@ -94,6 +107,11 @@ def for_gcp(
             for metric, pools in gcp_checks.gpu_demand(config).items()
         ),
         Check(f"gcp quota {gcp_checks.ALL_REGIONS}", partial(gcp_checks.check_global_quota, client, config)),
+        *(
+            Check(f"gcp reservation {r}", partial(gcp_reservations.check_reservation, client, config, p, r))
+            for p in config.gpu.pools
+            for r in p.reservations
+        ),
         Check("gcp dns", partial(gcp_checks.check_dns, client, config, resolve)),
     ]
     store = GcpSecretStore(client, config.gcp.project)

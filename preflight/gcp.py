@@ -41,6 +41,20 @@ class ManagedZone:
     name_servers: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Reservation:
+    """A zonal Compute Engine reservation, as `reservations.get` describes it."""
+
+    name: str
+    zone: str
+    status: str  # READY | CREATING | UPDATING | DELETING
+    machine_type: str
+    # (accelerator type, count per VM) attached on top of the machine type; empty for G2/A2/A3 shapes
+    accelerators: tuple[tuple[str, int], ...]
+    count: int
+    in_use: int
+
+
 class GcpClient(Protocol):
     """Read calls against one project (plus Secret Manager's add-version for seed-secrets)."""
 
@@ -63,6 +77,10 @@ class GcpClient(Protocol):
     def has_machine_type(self, zone: str, machine_type: str) -> bool: ...
 
     def managed_zone(self, name: str) -> ManagedZone | None: ...
+
+    def reservation(self, zone: str, name: str) -> Reservation | None:
+        """The reservation `name` in `zone`; None when that zone has none of that name."""
+        ...
 
     def secret_state(self, secret_id: str) -> SecretState: ...
 

@@ -3,9 +3,10 @@
 Zones: a GKE pool's node locations are `gcp.zones`, else the cluster's default zones, which GKE
 picks in the region; pool creation fails if any of them lacks the accelerator. So with `gcp.zones`
 every listed zone must offer it, and without, every zone of the region must (or set `gcp.zones`).
-Quota: the region's per-accelerator metric (spot pools: its PREEMPTIBLE_ twin) must cover the sum of
-`maxNodes x acceleratorsPerNode`; the project-wide GPUS_ALL_REGIONS must cover every pool. Metric
-names are those of Compute's regions.get quota list.
+Quota: the region's per-accelerator metric (spot and flex-start options: its PREEMPTIBLE_ twin) must
+cover the sum of `maxNodes x acceleratorsPerNode` of the pools whose options draw on it; the
+project-wide GPUS_ALL_REGIONS must cover every pool. Metric names are those of Compute's regions.get
+quota list.
 """
 
 from __future__ import annotations
@@ -38,16 +39,25 @@ def _gcp(config: StackConfig) -> Any:
     return config.gcp
 
 
-def quota_metric(pool: GpuPool) -> str:
+def quota_metrics(pool: GpuPool) -> list[str]:
+    """The regional metrics a pool's capacity options draw on, each once.
+
+    On-demand nodes draw on the accelerator's metric; spot and flex-start nodes both on its
+    PREEMPTIBLE_ twin (tests/fixtures/capacity_facts.yaml); reserved nodes on none, the reservation
+    took its GPUs when it was made. Each metric must cover the whole pool: any option may end up
+    holding every node when the others are out.
+    """
     base = GPU_QUOTA_METRICS[pool.accelerator]
-    return f"PREEMPTIBLE_{base}" if pool.spot else base
+    drawn = {"on-demand": base, "spot": f"PREEMPTIBLE_{base}", "flex-start": f"PREEMPTIBLE_{base}"}
+    return list(dict.fromkeys(drawn[o] for o in pool.capacity if o in drawn))
 
 
 def gpu_demand(config: StackConfig) -> dict[str, list[GpuPool]]:
     """Regional quota metric -> the pools that draw on it."""
     by_metric: dict[str, list[GpuPool]] = defaultdict(list)
     for pool in config.gpu.pools:
-        by_metric[quota_metric(pool)].append(pool)
+        for metric in quota_metrics(pool):
+            by_metric[metric].append(pool)
     return dict(sorted(by_metric.items()))
 
 

@@ -15,6 +15,7 @@ APIs and the permissions each call needs:
   accelerator_types   Compute acceleratorTypes.list                   compute.acceleratorTypes.list
   has_machine_type    Compute machineTypes.get                        compute.machineTypes.get
   managed_zone        Cloud DNS managedZones.get                      dns.managedZones.get
+  reservation         Compute reservations.get                        compute.reservations.get
   secret_state        Secret Manager secrets.get, versions.list       secretmanager.secrets.get,
                                                                       secretmanager.versions.list
   add_secret_version  Secret Manager versions.add (seed-secrets)      secretmanager.versions.add
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from preflight.gcp import ManagedZone, Project, Quota, Zone
+from preflight.gcp import ManagedZone, Project, Quota, Reservation, Zone
 from preflight.secret_store import SecretState
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
@@ -125,6 +126,31 @@ class GoogleClient:
             return None
         zone.reload()
         return ManagedZone(zone.name, zone.dns_name or "", tuple(zone.name_servers or ()))
+
+    def reservation(self, zone: str, name: str) -> Reservation | None:
+        from google.api_core import exceptions
+        from google.cloud import compute_v1
+
+        client = compute_v1.ReservationsClient(credentials=self._creds())
+        try:
+            found = client.get(project=self._project, zone=zone, reservation=name, timeout=TIMEOUT)
+        except exceptions.NotFound:
+            return None
+        specific = found.specific_reservation
+        properties = specific.instance_properties
+        return Reservation(
+            name=found.name,
+            zone=zone,
+            status=found.status,
+            # The API answers with the short name for reservations (a URL elsewhere): keep the last part.
+            machine_type=properties.machine_type.rsplit("/", 1)[-1],
+            accelerators=tuple(
+                (a.accelerator_type.rsplit("/", 1)[-1], a.accelerator_count)
+                for a in properties.guest_accelerators
+            ),
+            count=specific.count,
+            in_use=specific.in_use_count,
+        )
 
     def _secrets(self) -> Any:
         from google.cloud import secretmanager

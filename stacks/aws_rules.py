@@ -1,9 +1,11 @@
-"""AWS's rules for the `aws` block, as pure functions: principals, instance types.
+"""AWS's rules for the `aws` block, as pure functions: principals, instance types, capacity options.
 
 The block's validators call these; a later move into a per-cloud package takes this file whole.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from stacks import text
 
@@ -42,3 +44,25 @@ def system_instance(value: str) -> str:
             "node group (e.g. m7i.xlarge); Graviton and accelerator families run other AMIs"
         )
     return value
+
+
+# Capacity options an EKS GPU pool can be built with (stacks/capacity.py has the vocabulary).
+CAPACITY_OPTIONS = ("reservation", "spot", "on-demand", "capacity-block")
+CAPACITY_RESERVATION_ID = r"cr-[0-9a-f]{8,17}"
+
+
+def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> list[str]:
+    """Why EKS cannot build the pool at `key` with these capacity options and reservations."""
+    found = [
+        f"{key}.capacity[{i}]: '{option}' is not a capacity option EKS builds; allowed on aws: "
+        f"{', '.join(CAPACITY_OPTIONS)}"
+        for i, option in enumerate(options)
+        if option not in CAPACITY_OPTIONS
+    ]
+    found += [
+        f"{key}.reservations[{i}]: {text.shown(name)} is not an EC2 capacity reservation id "
+        "(cr- and 8 to 17 lowercase hex digits, e.g. cr-0123456789abcdef0); Capacity Blocks have one too"
+        for i, name in enumerate(reservations)
+        if not text.matches(CAPACITY_RESERVATION_ID, name)
+    ]
+    return found

@@ -133,3 +133,20 @@ def store_auth(backend: str, auth: SecretsAuth | None) -> dict[str, Any]:
     if auth.role:
         settings["role"] = auth.role
     return settings
+
+
+def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> list[str]:
+    """An existing cluster's capacity is not ours to build: only the default is accepted."""
+    found = []
+    if tuple(options) != ("on-demand",):
+        found.append(
+            f"{key}.capacity: [{', '.join(options)}] cannot be built on an existing cluster: its nodes "
+            "and how they are bought belong to whoever runs the cluster; allowed on existing: the "
+            "default [on-demand] (drop `capacity` and `spot`)"
+        )
+    if reservations:
+        found.append(
+            f"{key}.reservations: an existing cluster consumes no reservation the platform names; "
+            "allowed on existing: none (drop `reservations`)"
+        )
+    return found

@@ -1,4 +1,4 @@
-"""GCP's rules for the `gcp` block, as pure functions: project ids, zones, machine types.
+"""GCP's rules for the `gcp` block, as pure functions: project ids, zones, machine types, capacity options.
 
 The block's validators call these; a later move into a per-cloud package takes this file whole.
 """
@@ -44,3 +44,26 @@ def system_machine(value: str) -> str:
             "(e.g. e2-standard-4)"
         )
     return value
+
+
+# Capacity options a GKE node pool can be built with (stacks/capacity.py has the vocabulary).
+CAPACITY_OPTIONS = ("reservation", "spot", "on-demand", "flex-start")
+# A Compute Engine resource name (RFC 1035 label): how a reservation is named.
+RESOURCE_NAME = r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?"
+
+
+def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> list[str]:
+    """Why GKE cannot build the pool at `key` with these capacity options and reservations."""
+    found = [
+        f"{key}.capacity[{i}]: '{option}' is not a capacity option GKE builds; allowed on gcp: "
+        f"{', '.join(CAPACITY_OPTIONS)}"
+        for i, option in enumerate(options)
+        if option not in CAPACITY_OPTIONS
+    ]
+    found += [
+        f"{key}.reservations[{i}]: {text.shown(name)} is not a Compute Engine reservation name: 1-63 "
+        "lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"
+        for i, name in enumerate(reservations)
+        if not text.matches(RESOURCE_NAME, name)
+    ]
+    return found

@@ -6,21 +6,27 @@ Every model forbids unknown keys and names the ones it allows.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import Field, field_validator, model_validator
 
+from stacks import capacity as capacity_rules
 from stacks import checks, existing_rules, machines, text
 from stacks.accelerators import ACCELERATORS
 from stacks.base import NAME, Model
+from stacks.capacity import CapacityOption
 from stacks.clouds import AwsBlock, ExistingBlock, GcpBlock
 
 Cloud = Literal["gcp", "aws", "existing"]
 Profile = Literal["serving", "llm-gateway", "full"]
 Environment = Literal["dev", "prod"]
 
-# The argo-cd Helm chart this release is tested with (argoproj/argo-helm); exact versions only.
-DEFAULT_ARGOCD_CHART_VERSION = "9.1.0"
+# The argo-cd Helm chart this release is tested with (argoproj/argo-helm); exact versions only. Pinned
+# with the bootstrap's other charts in the seed's data file.
+BOOTSTRAP_CHARTS = Path(__file__).resolve().parent.parent / "seeds" / "bootstrap-charts.yaml"
+DEFAULT_ARGOCD_CHART_VERSION = str(yaml.safe_load(BOOTSTRAP_CHARTS.read_text())["argo-cd"]["chartVersion"])
 SEMVER = r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
 # Chart majors the bootstrap's values are written for: another major renames values silently.
 ARGOCD_CHART_MAJORS = (9,)
@@ -104,8 +110,18 @@ class GpuPool(Model):
     accelerators_per_node: int = Field(default=1, ge=1)
     min_nodes: int = Field(default=0, ge=0)
     max_nodes: int = Field(default=1, ge=1, le=1000)
+    # Kept true exactly when `capacity` is [spot]: the shorthand it has always been.
     spot: bool = False
+    # The options tried, in order; resolved here, so downstream code reads this, never `spot`.
+    capacity: tuple[CapacityOption, ...] = Field(default=capacity_rules.DEFAULT, min_length=1)
+    # What `reservation` / `capacity-block` consume: GCE reservation names, EC2 capacity reservation ids.
+    reservations: tuple[str, ...] = ()
     disk_size_gb: int = Field(default=200, ge=200, le=65536)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_intent(cls, data: Any) -> Any:
+        return capacity_rules.resolve(data)
 
     @field_validator("accelerator")
     @classmethod
@@ -126,6 +142,9 @@ class GpuPool(Model):
             raise ValueError(
                 f"pool '{self.name}': minNodes ({self.min_nodes}) must not exceed maxNodes ({self.max_nodes})"
             )
+        problem = capacity_rules.pool_rules(self.capacity, self.reservations, self.spot)
+        if problem:
+            raise ValueError(f"pool '{self.name}': {problem}")
         return self
 
 
@@ -284,6 +303,13 @@ class StackConfig(Model):
     @model_validator(mode="after")
     def _machines_fit(self) -> StackConfig:
         problems = machines.problems(self.gpu.pools, self.cloud, self.gcp, self.aws)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _capacity_buildable(self) -> StackConfig:
+        problems = capacity_rules.problems(self.gpu.pools, self.cloud)
         if problems:
             raise ValueError("; ".join(problems))
         return self

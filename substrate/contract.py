@@ -1,23 +1,26 @@
 """The substrate contract: every fact the in-cluster side needs, and the only thing that crosses to it.
 
-Every adapter fills the same record. `flatten()` turns it into `section_field` keys — the keys the
-bootstrap writes onto Argo CD's cluster Secret and the seed templates from — so the contract's shape
-is the same on every cloud and is versioned by SCHEMA_VERSION. Values may be Pulumi outputs (an
-identity's email exists only once the identity does); `resolved()` waits for them.
+Every adapter fills the same record. Values may be Pulumi outputs (an identity's email exists only
+once the identity does), so the bootstrap never reads this record's outputs directly: `resolve()`
+waits for them once and yields a `ResolvedContract` of plain values, read by attribute; `known()` is
+that record when every value is already plain (a first preview sees it), else None. `flatten()` of
+the resolved record is the wire format — the `section_field` keys the bootstrap writes onto Argo CD's
+cluster Secret and the seed templates from — so the contract's shape is the same on every cloud and
+is versioned by SCHEMA_VERSION.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import pulumi
 
+from substrate.contract_wire import flat_keys, flatten, unflatten
+
 SCHEMA_VERSION = "v1"
-T = TypeVar("T")
 
 GpuStack = Literal["managed", "operator"]
 # Who installs the NVIDIA driver and container toolkit on GPU nodes.
@@ -30,6 +33,12 @@ GPU_TAINT_VALUE = "present"
 GPU_TAINT_EFFECT = "NoSchedule"
 POOL_LABEL = "llm-platform.io/gpu-pool"
 ACCELERATOR_LABEL = "llm-platform.io/accelerator"
+# The capacity option a GPU node was bought with (reservation, spot, on-demand, flex-start, capacity-block).
+CAPACITY_LABEL = "llm-platform.io/capacity"
+# GKE: a pod selecting a ComputeClass lands only on node pools labelled with the class's name.
+COMPUTE_CLASS_LABEL = "cloud.google.com/compute-class"
+# The seed names a pool's Karpenter NodePools `gpu-<pool>[-<option>]` (today's `gpu-<pool>` when single).
+KARPENTER_NODEPOOL_PREFIX = "gpu-"
 # The node label of the system pool every adapter builds (Argo CD and the controllers run there).
 SYSTEM_POOL_LABEL = {"llm-platform.io/pool": "system"}
 # Where the seed's controllers run, as (namespace, service account): the identity each cloud binds.
@@ -39,7 +48,7 @@ EXTERNAL_DNS_IDENTITY = ("external-dns", "external-dns")
 MODEL_REPOSITORY = "models"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterFacts:
     cloud: str
     region: str
@@ -48,7 +57,7 @@ class ClusterFacts:
     account: pulumi.Input[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GpuFacts:
     stack: GpuStack
     driver_owner: DriverOwner
@@ -61,14 +70,34 @@ class GpuFacts:
     time_sharing: bool
     # Containers per GPU when time-sharing is on (1 otherwise); EKS's device plugin needs the number.
     time_sharing_replicas: int
+    # Per pool, the capacity options tried in order: "pool=reservation|spot|on-demand".
+    pool_capacity: tuple[str, ...] = ()
+    # Per pool, the node pools (GKE) or Karpenter NodePools (EKS) implementing each option, in the same
+    # order: "pool=l4-reservation|l4-spot|l4-on-demand"; empty where the platform builds no nodes.
+    pool_node_pools: tuple[str, ...] = ()
+    # Per pool with reservations, what they consume: "pool=name|name" (GCE names, EC2 `cr-` ids).
+    pool_reservations: tuple[str, ...] = ()
+    # The node label a serving pod selects its pool by, with the pool's name as the value: the
+    # ComputeClass label on GKE (the class then orders the options), the pool label elsewhere.
+    pool_selector: str = POOL_LABEL
     taint_key: str = GPU_TAINT_KEY
     taint_value: str = GPU_TAINT_VALUE
     taint_effect: str = GPU_TAINT_EFFECT
     pool_label: str = POOL_LABEL
     accelerator_label: str = ACCELERATOR_LABEL
+    capacity_label: str = CAPACITY_LABEL
 
 
-@dataclass(frozen=True)
+def capacity_node_pools(pool: str, capacity: Sequence[str], prefix: str = "") -> list[tuple[str, str]]:
+    """(option, node-pool name) for each option of a pool, in order: a single option keeps
+    `<prefix><pool>` (today's name, so existing stacks see no replacement); each option of a longer
+    list is `<prefix><pool>-<option>`."""
+    if len(capacity) == 1:
+        return [(capacity[0], f"{prefix}{pool}")]
+    return [(option, f"{prefix}{pool}-{option}") for option in capacity]
+
+
+@dataclass(frozen=True, kw_only=True)
 class NodeAutoscalerFacts:
     """What adds GPU nodes from zero: GKE's cluster autoscaler, Karpenter (the seed installs it), or none."""
 
@@ -80,7 +109,7 @@ class NodeAutoscalerFacts:
     interruption_queue: pulumi.Input[str] = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WorkloadIdentity:
     """The Kubernetes service account a controller runs as, and what to annotate it with (if anything)."""
 
@@ -91,7 +120,7 @@ class WorkloadIdentity:
     annotation_value: pulumi.Input[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SecretsFacts:
     backend: SecretsBackend
     # Where the backend lives: GCP project id, AWS region, Vault address.
@@ -104,8 +133,16 @@ class SecretsFacts:
     # the pod identity does.
     auth: str = ""
 
+    def resolve(self) -> pulumi.Output[ResolvedSecrets]:
+        resolved: pulumi.Output[ResolvedSecrets] = _resolve(self)
+        return resolved
 
-@dataclass(frozen=True)
+    def known(self) -> ResolvedSecrets | None:
+        known: ResolvedSecrets | None = _known(self)
+        return known
+
+
+@dataclass(frozen=True, kw_only=True)
 class DnsFacts:
     provider: DnsProvider
     domain: str
@@ -116,7 +153,7 @@ class DnsFacts:
     identity: WorkloadIdentity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StorageClass:
     name: str
     provisioner: str
@@ -125,7 +162,7 @@ class StorageClass:
     volume_binding_mode: Literal["WaitForFirstConsumer", "Immediate"] = "WaitForFirstConsumer"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StorageFacts:
     # Neutral names: the seed creates these StorageClasses; `default` is the cluster default.
     default: StorageClass
@@ -133,13 +170,13 @@ class StorageFacts:
     model_cache: StorageClass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RegistryFacts:
     # Where digest-pinned modelcar images live: <url>/<model>@sha256:...
     url: pulumi.Input[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ColdStartFacts:
     # One lever per latency: image pull, model load, GPU node provisioning, runtime warm-up.
     image_streaming: bool
@@ -149,7 +186,7 @@ class ColdStartFacts:
     warm_pool_min_nodes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SubstrateContract:
     cluster: ClusterFacts
     gpu: GpuFacts
@@ -161,58 +198,130 @@ class SubstrateContract:
     cold_start: ColdStartFacts
     schema_version: str = SCHEMA_VERSION
 
-    def flatten(self) -> dict[str, pulumi.Input[str]]:
-        """`section_field` keys to string values (or outputs of strings), in a stable order."""
-        return dict(sorted(_flatten("", self).items()))
+    def resolve(self) -> pulumi.Output[ResolvedContract]:
+        """The contract with every output waited for, once."""
+        resolved: pulumi.Output[ResolvedContract] = _resolve(self)
+        return resolved
 
-    def resolved(self) -> pulumi.Output[dict[str, str]]:
-        flat = self.flatten()
-        return pulumi.Output.all(*flat.values()).apply(lambda values: dict(zip(flat, values, strict=True)))
-
-    def derive(self, fn: Callable[[Mapping[str, str]], T]) -> pulumi.Input[T]:
-        """`fn` over the contract: a plain value when every key `fn` reads is known before any resource
-        exists (so a first preview — and the policy pack — sees it), else an output."""
-        plain = {k: v for k, v in self.flatten().items() if isinstance(v, str)}
-        try:
-            return fn(plain)
-        except KeyError:
-            return self.resolved().apply(fn)
+    def known(self) -> ResolvedContract | None:
+        """The plain record when no value waits on a resource (an existing stack, or no output at all)."""
+        known: ResolvedContract | None = _known(self)
+        return known
 
 
-def _flatten(prefix: str, value: Any) -> dict[str, pulumi.Input[str]]:
-    if dataclasses.is_dataclass(value) and not isinstance(value, StorageClass):
-        out: dict[str, pulumi.Input[str]] = {}
-        for field in dataclasses.fields(value):
-            key = f"{prefix}_{field.name}" if prefix else field.name
-            out.update(_flatten(key, getattr(value, field.name)))
-        return out
-    if isinstance(value, StorageClass):
-        return {
-            f"{prefix}_name": value.name,
-            f"{prefix}_provisioner": value.provisioner,
-            f"{prefix}_parameters": json.dumps(value.parameters, sort_keys=True, separators=(",", ":")),
-            f"{prefix}_access_mode": value.access_mode,
-            f"{prefix}_volume_binding_mode": value.volume_binding_mode,
-        }
-    if isinstance(value, bool):
-        return {prefix: "true" if value else "false"}
-    if isinstance(value, int):
-        return {prefix: str(value)}
-    if isinstance(value, tuple):
-        return {prefix: ",".join(value)}
-    return {prefix: value}
+# The same records with every value plain: what the bootstrap reads. Sections with no output in them
+# (GpuFacts, StorageFacts, ColdStartFacts) are shared as they are.
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedCluster:
+    cloud: str
+    region: str
+    name: str
+    account: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedNodeAutoscaler:
+    kind: Literal["cluster-autoscaler", "karpenter", "none"]
+    namespace: str
+    service_account: str
+    node_role: str
+    interruption_queue: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedIdentity:
+    namespace: str
+    service_account: str
+    annotation_key: str
+    annotation_value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedSecrets:
+    backend: SecretsBackend
+    location: str
+    prefix: str
+    names: tuple[str, ...]
+    identity: ResolvedIdentity
+    auth: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedDns:
+    provider: DnsProvider
+    domain: str
+    zone_id: str
+    policy: Literal["sync", "upsert-only"]
+    identity: ResolvedIdentity
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedRegistry:
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedContract:
+    cluster: ResolvedCluster
+    gpu: GpuFacts
+    node_autoscaler: ResolvedNodeAutoscaler
+    secrets: ResolvedSecrets
+    dns: ResolvedDns
+    storage: StorageFacts
+    registry: ResolvedRegistry
+    cold_start: ColdStartFacts
+    schema_version: str
+
+    def flatten(self) -> dict[str, str]:
+        """The wire format: `section_field` keys to strings, in a stable order."""
+        return dict(sorted(flatten(self).items()))
+
+    @classmethod
+    def from_flat(cls, flat: Mapping[str, str]) -> ResolvedContract:
+        """The record a cluster Secret's (or a stack output's) flat keys carry."""
+        return unflatten(cls, flat)
+
+
+_RESOLVED: dict[type, type] = {
+    ClusterFacts: ResolvedCluster,
+    NodeAutoscalerFacts: ResolvedNodeAutoscaler,
+    WorkloadIdentity: ResolvedIdentity,
+    SecretsFacts: ResolvedSecrets,
+    DnsFacts: ResolvedDns,
+    RegistryFacts: ResolvedRegistry,
+    SubstrateContract: ResolvedContract,
+}
+_PLAIN = (str, bool, int, tuple, dict)
+
+
+def _leaves(value: Any) -> list[Any]:
+    if type(value) in _RESOLVED:
+        return [leaf for f in dataclasses.fields(value) for leaf in _leaves(getattr(value, f.name))]
+    return [value]
+
+
+def _rebuild(value: Any, leaves: Any) -> Any:
+    """`value` as its resolved record, each leaf taken in order from the iterator `leaves`."""
+    resolved = _RESOLVED.get(type(value))
+    if resolved is None:
+        return next(leaves)
+    return resolved(**{f.name: _rebuild(getattr(value, f.name), leaves) for f in dataclasses.fields(value)})
+
+
+def _resolve(value: Any) -> pulumi.Output[Any]:
+    return pulumi.Output.all(*_leaves(value)).apply(lambda plain: _rebuild(value, iter(plain)))
+
+
+def _known(value: Any) -> Any:
+    leaves = _leaves(value)
+    # A section shared as it is (GpuFacts, StorageFacts, ColdStartFacts) holds plain values only.
+    plain = all(isinstance(v, _PLAIN) or dataclasses.is_dataclass(v) for v in leaves)
+    return _rebuild(value, iter(leaves)) if plain else None
 
 
 def contract_keys() -> list[str]:
-    """Every flat key of the contract schema (values are irrelevant: the shape is fixed by the types)."""
-    sample = SubstrateContract(
-        cluster=ClusterFacts("", "", "", ""),
-        gpu=GpuFacts("managed", "gke", (), (), (), (), False, 1),
-        node_autoscaler=NodeAutoscalerFacts("none"),
-        secrets=SecretsFacts("kubernetes", "", "", (), WorkloadIdentity("", "", "", "")),
-        dns=DnsFacts("none", "", "", "sync", WorkloadIdentity("", "", "", "")),
-        storage=StorageFacts(*(StorageClass("", "", {}, "ReadWriteOnce") for _ in range(3))),
-        registry=RegistryFacts(""),
-        cold_start=ColdStartFacts(False, False, "", 0),
-    )
-    return list(sample.flatten())
+    """Every flat key of the contract, in wire order: the annotations it crosses as, and what the seed's
+    contract ConfigMap mirrors — generated from the declaration, never hand-kept."""
+    return sorted(flat_keys(ResolvedContract))

@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from substrate.contract import SubstrateContract
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterAccess:
     """How the in-cluster side is reached.
 

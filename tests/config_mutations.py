@@ -1,6 +1,6 @@
 """Helpers of the bad-config catalogs: mutations of a shipped stack's raw config, and the refusal check.
 
-A case starts from a valid shipped stack, breaks one thing, runs the real program under the mock
+A case starts from a valid fixture stack, breaks one thing, runs the real program under the mock
 engine and asserts a ConfigError naming the key and what is allowed, with nothing registered.
 """
 
@@ -13,7 +13,7 @@ import pytest
 
 from offline.engine import Rendering, render
 from stacks import loader
-from tests.conftest import stack_raw
+from tests.stack_fixtures import stack_raw
 
 Mutation = Callable[[dict[str, Any]], None]
 

@@ -27,7 +27,7 @@ from helm_python import _native
 from bootstrap.layers import LAYER_ROOTS
 from offline.engine import Rendering
 from tests.argocd_gotemplate import render_tree
-from tests.conftest import render_stack
+from tests.stack_fixtures import render_stack
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LAYERS_DIR = SEEDS / "layers"
@@ -316,7 +316,7 @@ def kube_version(rendering: Rendering) -> str:
 
 @functools.cache
 def render_seed(stack: str) -> SeedRender:
-    """The seed as Argo CD syncs it for a shipped stack (cached: the program and the seed are fixed)."""
+    """The seed as Argo CD syncs it for a fixture stack (cached: the program and the seed are fixed)."""
     rendering = render_stack(stack)
     secret = cluster_secret(rendering)
     version = kube_version(rendering)

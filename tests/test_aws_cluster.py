@@ -13,7 +13,7 @@ import pytest
 
 from offline.engine import is_secret
 from stacks import eks_versions, loader
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 CLUSTER = "aws:eks/cluster:Cluster"
 ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from substrate.contract import SCHEMA_VERSION, contract_keys
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 PAIRS = [("gcp-full", "aws-full"), ("gcp-serving", "aws-serving")]
 

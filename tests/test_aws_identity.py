@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from offline.engine import Rendering
-from tests.conftest import render_stack
+from tests.stack_fixtures import render_stack
 
 ROLE = "aws:iam/role:Role"
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from offline.engine import Rendering
-from tests.conftest import render_stack
+from tests.stack_fixtures import render_stack
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 STACKS = ("aws-full", "aws-serving")

@@ -18,7 +18,7 @@ from offline.engine import Rendering, render
 from stacks.loader import ConfigError
 from substrate.aws.adapter import check_services_cidr
 from substrate.aws.network import plan_subnets
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 SUBNET = "aws:ec2/subnet:Subnet"
 

@@ -18,7 +18,7 @@ import pytest
 from offline.engine import Registration, Rendering, render
 from stacks import eks_versions, loader, machines
 from stacks.loader import ConfigError
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from offline.engine import Rendering
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 SECRET = "aws:secretsmanager/secret:Secret"
 

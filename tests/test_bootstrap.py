@@ -22,8 +22,8 @@ from bootstrap.secrets_root import ESO_CHART_VERSION, eso_values
 from offline.engine import Registration, Rendering, is_secret
 from stacks import loader
 from stacks.schema import DEFAULT_ARGOCD_CHART_VERSION
-from substrate.contract import contract_keys
-from tests.conftest import render_stack, stack_raw
+from substrate.contract import ResolvedContract, contract_keys
+from tests.stack_fixtures import fixture_stack_names, render_stack, stack_raw
 
 SEED_LAYERS = Path(__file__).resolve().parent.parent / "seeds" / "layers"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -192,7 +192,7 @@ def test_the_repository_credential_reaches_eso_as_its_placeholders_through_the_c
     repo_url: str, placeholders: dict[str, str]
 ) -> None:
     contract = render_stack("gcp-full").outputs["contract"]
-    values = eso_values(contract, repo_url, "argocd-repo-credentials")
+    values = eso_values(ResolvedContract.from_flat(contract).secrets, repo_url, "argocd-repo-credentials")
     rendered = _eso_chart_renders(values)
     (repo,) = [o for o in rendered if o["kind"] == "ExternalSecret"]
     assert repo["spec"]["target"]["template"]["data"] == {"type": "git", "url": repo_url, **placeholders}, (
@@ -208,7 +208,7 @@ def test_the_eso_fixture_chart_evaluates_templates_as_the_upstream_chart_does() 
     assert obj["data"]["p"] == "", "the chart's tpl evaluates `{{ .password }}` against the release: empty"
 
 
-@pytest.mark.parametrize("stack", loader.stack_names())
+@pytest.mark.parametrize("stack", fixture_stack_names())
 def test_every_object_handed_to_the_eso_chart_renders_as_written(stack: str) -> None:
     values = roots(render_stack(stack))["platform-secrets"].inputs["spec"]["source"]["helm"]["valuesObject"]
     stray = [o["kind"] for o in values["extraObjects"] if re.search(r"\{\{(?! `)", json.dumps(o))]
@@ -351,7 +351,7 @@ def test_the_kubernetes_backend_gets_its_source_namespace_and_read_access_from_t
     assert [o["kind"] for o in gcp["extraObjects"]] == ["ClusterSecretStore"], "cloud backends need no RBAC"
 
 
-@pytest.mark.parametrize("stack", loader.stack_names())
+@pytest.mark.parametrize("stack", fixture_stack_names())
 def test_every_stacks_contract_renders_into_its_cluster_secret(stack: str) -> None:
     r = render_stack(stack)
     annotations = r.one(SECRET).inputs["metadata"]["annotations"]

@@ -1,6 +1,6 @@
 """Classes of bad input, each refused on gcp, aws and existing stacks before anything is registered.
 
-Every case breaks one value of a shipped stack (gcp-full, aws-full, local), runs the real program under
+Every case breaks one value of a fixture stack (gcp-full, aws-full, local), runs the real program under
 the mock engine, and asserts the refusal names the key, says what is allowed, registers nothing and —
 for a credential-shaped value — never echoes it. The classes: IP ranges, duplicates in lists that must
 be unique, empty or whitespace names, strings the cloud or Kubernetes would refuse later, regex edge
@@ -18,7 +18,7 @@ import pytest
 
 from offline.engine import render
 from tests.config_mutations import Mutation, append, assert_refused, both, set_
-from tests.conftest import stack_raw
+from tests.stack_fixtures import stack_raw
 
 TOKEN = "ghp_" + "0123456789abcdefghijklmnopqrstuvwxyz"  # built at run time: no key-shaped literal
 STACKS = {"gcp": "gcp-full", "aws": "aws-full", "existing": "local"}

@@ -1,6 +1,6 @@
 """The stack-config contract: every bad value is refused before any resource exists, naming the key.
 
-Each case starts from a valid shipped stack (gcp-full, or aws-full for EKS-only rules), breaks one thing,
+Each case starts from a valid fixture stack (gcp-full, or aws-full for EKS-only rules), breaks one thing,
 runs the real program under the mock engine, and asserts the error names the key path and says what is
 allowed — a ConfigError (no traceback) raised before the first registration.
 """
@@ -14,7 +14,7 @@ import pytest
 from offline.engine import Rendering, render
 from stacks import loader
 from tests.config_mutations import Mutation, assert_refused, both, del_, set_
-from tests.conftest import stack_raw
+from tests.stack_fixtures import stack_raw
 
 _set, _del, _both = set_, del_, both
 
@@ -334,8 +334,3 @@ def test_a_secret_config_value_in_the_project_namespace_is_refused() -> None:
             loader.from_runtime()
     finally:
         runtime_config.set_all_config({}, secret_keys=[])
-
-
-def test_every_shipped_stack_validates() -> None:
-    for name in loader.stack_names():
-        loader.validate(stack_raw(name))

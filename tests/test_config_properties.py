@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from offline.engine import render
 from stacks import loader
 from stacks.accelerators import ACCELERATORS
-from tests.conftest import stack_raw
+from tests.stack_fixtures import stack_raw
 
 LABEL = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=10).filter(
     lambda s: s[0].isalpha()

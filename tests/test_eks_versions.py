@@ -20,7 +20,7 @@ import yaml
 
 from stacks import eks_versions, loader
 from stacks.eks_versions import CALENDAR, DEFAULT, RUNWAY_WARNING_DAYS
-from tests.conftest import stack_raw
+from tests.stack_fixtures import stack_raw
 
 ROOT = Path(__file__).resolve().parent.parent
 # The end-of-standard-support dates the field notes record from the AWS EKS calendar.

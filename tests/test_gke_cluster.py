@@ -6,7 +6,7 @@ from typing import Any
 
 from offline.computed import MOCK_PROJECT_NUMBER
 from substrate.gcp.apis import REQUIRED_APIS
-from tests.conftest import render_stack
+from tests.stack_fixtures import render_stack
 
 CLUSTER = "gcp:container/cluster:Cluster"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 NODE_POOL = "gcp:container/nodePool:NodePool"
 
@@ -81,7 +81,7 @@ def test_the_cloud_neutral_accelerator_maps_to_gke_machine_types() -> None:
 
 
 def test_a_machine_override_inside_the_family_is_used() -> None:
-    from tests.conftest import stack_raw
+    from tests.stack_fixtures import stack_raw
 
     gcp = stack_raw("gcp-full")["gcp"] | {"machineTypes": {"l4": "g2-standard-16"}}
     assert pools(gcp=gcp)["l4"].inputs["nodeConfig"]["machineType"] == "g2-standard-16"

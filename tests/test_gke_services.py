@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from offline.engine import Rendering
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 # What external-dns' Cloud DNS provider calls need, per scope (source and version in the fixture).
 EXTERNAL_DNS = json.loads((Path(__file__).parent / "fixtures" / "external_dns_cloud_dns.json").read_text())

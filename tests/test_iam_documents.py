@@ -1,6 +1,6 @@
 """Every IAM document the EKS program writes, linted by parliament.
 
-The collector walks every recorded resource input of each shipped aws stack and takes each JSON
+The collector walks every recorded resource input of each fixture aws stack and takes each JSON
 document with a `Statement` (strings or objects, at any depth), so a new policy-bearing resource
 cannot slip past: it must be classified in KINDS before the test passes. Kinds:
 - identity policies (role policies, managed policies, inline policies of a role), linted as written;
@@ -25,8 +25,8 @@ from parliament import analyze_policy_string
 
 from offline.engine import Registration, Rendering
 from substrate.aws.iam import partition
-from tests.conftest import render_stack
 from tests.iam_waivers import WAIVERS, Waiver
+from tests.stack_fixtures import render_stack
 
 STACKS = ("aws-full", "aws-serving")
 IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.stack_fixtures import stack_arg
+
 ROOT = Path(__file__).resolve().parent.parent
 MAKE = shutil.which("make")
 pytestmark = pytest.mark.skipif(MAKE is None, reason="make is not installed")
@@ -69,7 +71,9 @@ def test_a_stale_venv_is_rebuilt_and_stdout_is_still_only_the_json_plan(
     stale_venv: tuple[Path, Path],
 ) -> None:
     venv, python = stale_venv
-    result = make("plan", "STACK=gcp-serving", "FORMAT=json", f"VENV={venv}", f"PYTHON={python}")
+    result = make(
+        "plan", f"STACK={stack_arg('gcp-serving')}", "FORMAT=json", f"VENV={venv}", f"PYTHON={python}"
+    )
     assert result.returncode == 0, result.stderr
     assert (venv / ".installed").stat().st_mtime > 0, "the stale marker forced the venv recipe to run"
     doc = json.loads(result.stdout)  # fails if make, venv or pip printed anything to stdout
@@ -77,15 +81,21 @@ def test_a_stale_venv_is_rebuilt_and_stdout_is_still_only_the_json_plan(
     assert "creating virtual environment" in result.stderr and "Collecting pulumi" in result.stderr, (
         "the build's output is routed to stderr, not dropped"
     )
-    assert f"building {venv} from requirements.txt" in result.stderr and f"{venv} is ready" in result.stderr, (
-        "progress is shown while the venv builds"
-    )
+    assert (
+        f"building {venv} from requirements.txt" in result.stderr and f"{venv} is ready" in result.stderr
+    ), "progress is shown while the venv builds"
 
 
 def test_a_fresh_venv_is_not_rebuilt(stale_venv: tuple[Path, Path], tmp_path: Path) -> None:
     venv, python = stale_venv
     assert make("venv", f"VENV={venv}", f"PYTHON={python}").returncode == 0
-    again = make("plan", "STACK=gcp-serving", "FORMAT=json", f"VENV={venv}", f"PYTHON={tmp_path / 'absent'}")
+    again = make(
+        "plan",
+        f"STACK={stack_arg('gcp-serving')}",
+        "FORMAT=json",
+        f"VENV={venv}",
+        f"PYTHON={tmp_path / 'absent'}",
+    )
     assert again.returncode == 0, again.stderr
     assert "building" not in again.stderr, "an up-to-date marker skips the build"
     json.loads(again.stdout)

@@ -3,7 +3,7 @@
 Rules are plain functions over a neutral record (policy/rules/); `policy/__main__.py` adapts them to
 CrossGuard and `policy/offline.py` to the mock engine. Here: every rule is registered, documented and
 run by the pack as a mandatory policy; an unknown value fails a rule instead of passing it; every
-shipped stack plans clean; `make plan` reports violations and exits 2. Per-rule compliant/violating
+fixture stack plans clean; `make plan` reports violations and exits 2. Per-rule compliant/violating
 pairs are in test_policy_pairs.py.
 """
 
@@ -30,7 +30,7 @@ from policy import offline as policy_offline
 from policy.rules import PACK_NAME, REGISTRY, UNKNOWN, PolicyResource, Rule, eks, gke, iam, platform, secrets
 from policy.rules.base import CannotEvaluate, need, optional, present
 from stacks import loader
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import fixture_stack_names, render_stack, stack_arg, stack_raw
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV_OR_CIS = re.compile(r"^(CKV2?_(GCP|AWS)_\d+|CIS GKE \d+(\.\d+)+)$")
@@ -140,8 +140,8 @@ def test_the_offline_adapter_gives_each_record_its_ancestry_protect_and_environm
     assert secret.props["stringData"]["server"] == "https://kubernetes.default.svc", "secrets are unwrapped"
 
 
-@pytest.mark.parametrize("stack", loader.stack_names())
-def test_every_shipped_stack_plans_with_zero_violations(stack: str) -> None:
+@pytest.mark.parametrize("stack", fixture_stack_names())
+def test_every_fixture_stack_plans_with_zero_violations(stack: str) -> None:
     violations = policy_offline.evaluate(render_stack(stack), environment_of(stack))
     assert violations == [], f"{stack} violates the baseline:\n" + policy_offline.report(violations)
 
@@ -152,7 +152,7 @@ def test_every_shipped_stack_plans_with_zero_violations(stack: str) -> None:
 def test_make_plan_prints_the_policy_section_with_a_count_and_exits_0_when_clean(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert plan.main(["gcp-full"]) == 0
+    assert plan.main([stack_arg("gcp-full")]) == 0
     out = capsys.readouterr().out
     assert f"== policy ({PACK_NAME}: {len(REGISTRY)} mandatory rules) ==" in out
     assert out.rstrip().endswith("0 mandatory violations")
@@ -173,7 +173,9 @@ def one_violating_rule(monkeypatch: pytest.MonkeyPatch) -> Rule:
 def test_make_plan_groups_violations_by_rule_and_exits_3(
     one_violating_rule: Rule, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert plan.main(["gcp-full"]) == 3, "a mandatory violation fails the plan with its own exit code"
+    assert plan.main([stack_arg("gcp-full")]) == 3, (
+        "a mandatory violation fails the plan with its own exit code"
+    )
     section = capsys.readouterr().out.split("== policy", 1)[1]
     assert "test-no-node-pools: No node pools (test rule)" in section
     assert "    - substrate-gpu-l4: node pools are forbidden" in section
@@ -183,7 +185,7 @@ def test_make_plan_groups_violations_by_rule_and_exits_3(
 def test_the_json_plan_lists_violations_under_policy_and_exits_3(
     one_violating_rule: Rule, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert plan.main(["gcp-full", "--format", "json"]) == 3
+    assert plan.main([stack_arg("gcp-full"), "--format", "json"]) == 3
     doc = json.loads(capsys.readouterr().out)
     assert {v["rule_id"] for v in doc["policy"]["violations"]} == {one_violating_rule.id}
     assert {v["urn"].rsplit("::", 1)[-1] for v in doc["policy"]["violations"]} == {
@@ -342,12 +344,12 @@ def test_the_stack_policy_walks_the_parent_chain_and_reports_by_urn(stand_in_sdk
     assert reported == ["urn:outside"]
 
 
-@pytest.mark.parametrize("stack", loader.stack_names())
+@pytest.mark.parametrize("stack", fixture_stack_names())
 def test_a_new_stacks_first_preview_fails_only_where_a_value_is_truly_unknown(stack: str) -> None:
     """Under a first preview every provider-computed output is unknown. GKE and existing stacks are
     fully checkable then (names and emails are derived, not computed); EKS IAM documents embed a KMS
     key's ARN, which exists only after the key — those, and only those, cannot be evaluated yet."""
-    raw = loader.read_stack_file(loader.resolve_stack_file(stack))
+    raw = stack_raw(stack)
     rendering = render(raw, stack, preview=True)
     violations = policy_offline.evaluate(rendering, loader.validate(raw).environment)
     if raw["cloud"] != "aws":

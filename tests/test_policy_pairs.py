@@ -1,7 +1,7 @@
 """Every rule of the policy pack, as pairs: a compliant resource passes, one flipped field fails it.
 
 Compliant inputs are the real rendered resources of gcp-full and aws-full (via the offline adapter);
-the few resource kinds no shipped stack creates (security groups, SSM parameters, secret versions) are
+the few resource kinds no fixture stack creates (security groups, SSM parameters, secret versions) are
 hand-built, minimal and marked as such. Each flip must produce exactly one violation in the whole
 registry, from the rule under test — so rules neither miss nor overlap. The same field made unknown
 must fail the rule with "cannot evaluate". A rule added to the registry without a pair fails here.
@@ -23,7 +23,7 @@ from policy.offline import records
 from policy.rules import BY_ID, REGISTRY, UNKNOWN, PolicyResource
 from policy.rules.base import Path, keys_of, show
 from stacks import eks_versions, loader
-from tests.conftest import render_stack, stack_raw
+from tests.stack_fixtures import render_stack, stack_raw
 
 DELETE = object()  # flip value: remove the field
 HAND_BUILT = "hand-built"
@@ -113,7 +113,7 @@ SECURITY_GROUP = (HAND_BUILT, "sg", "aws:ec2/securityGroup:SecurityGroup")
 INGRESS_RULE = (HAND_BUILT, "ingress-rule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
 SSM_PARAMETER = (HAND_BUILT, "parameter", "aws:ssm/parameter:Parameter")
 
-# No shipped stack creates these kinds; the smallest compliant ones.
+# No fixture stack creates these kinds; the smallest compliant ones.
 HAND_BUILT_RESOURCES = {
     "sg": PolicyResource(
         SECURITY_GROUP[2],

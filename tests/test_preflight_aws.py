@@ -3,13 +3,11 @@
 The cloud is moto; Service Quotas (which moto covers only for `vpc`) and EKS's DescribeClusterVersions
 (which moto lacks) answer through botocore's Stubber, which checks every answer against botocore's
 service model; so does EC2 where a case needs offerings moto's data does not have. DNS lookups go
-through a dict, never the network. The stack is the shipped aws-full with moto's caller as admin.
+through a dict, never the network. The stack is the fixture aws-full with moto's caller as admin.
 """
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -19,37 +17,26 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-import yaml
 from botocore.stub import Stubber
 from moto import mock_aws
 
 from preflight import aws_account, aws_capacity, aws_dns, aws_eks, cli
 from preflight.aws_clients import AwsClients
-from preflight.delegation import Resolver
 from preflight.report import FAIL, PASS, Check, run_check
 from stacks import eks_versions, loader
 from stacks.schema import StackConfig
-
-REGION = "us-east-2"
-ACCOUNT = "123456789012"  # moto's
-CALLER = f"arn:aws:iam::{ACCOUNT}:user/moto"
-DOMAIN = "llm.acme.example"
-PARENT_NS = {"acme.example": ["ns1.registrar.example"]}
-SECRETS = ("litellm-master-key", "litellm-database-url", "hf-token", "argocd-repo-credentials")
-# aws-full at max: system 9 x m7i.xlarge (4), h100-spot 2 x p5.48xlarge (192) spot, l4 8 x g6.2xlarge (8).
-LINE = re.compile(r"^(PASS|FAIL)\s+(secret \S+)\s")
-NEEDED = {"L-1216C47A": 36, "L-7212CCBC": 384, "L-DB2E81BA": 64}
-
-
-def raw_stack(**overrides: Any) -> dict[str, Any]:
-    raw = copy.deepcopy(loader.read_stack_file(loader.resolve_stack_file("aws-full")))
-    raw["aws"]["adminPrincipals"] = [CALLER]
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(raw.get(key), dict):
-            raw[key] = {**raw[key], **value}
-        else:
-            raw[key] = value
-    return raw
+from tests.preflight_aws_fakes import (
+    ACCOUNT,
+    DOMAIN,
+    LINE,
+    NEEDED,
+    PARENT_NS,
+    REGION,
+    SECRETS,
+    raw_stack,
+    resolver,
+    stack_file,
+)
 
 
 def config_of(**overrides: Any) -> StackConfig:
@@ -60,16 +47,6 @@ def stack_version() -> str:
     aws = config_of().aws
     assert aws is not None
     return aws.kubernetes_version
-
-
-def stack_file(tmp_path: Path, raw: Mapping[str, Any]) -> Path:
-    path = tmp_path / "Pulumi.my-fork.yaml"
-    path.write_text(yaml.safe_dump({"config": {f"{loader.PROJECT}:{k}": v for k, v in raw.items()}}))
-    return path
-
-
-def resolver(table: Mapping[str, list[str]]) -> Resolver:
-    return lambda name: frozenset(table.get(name, ()))
 
 
 @dataclass

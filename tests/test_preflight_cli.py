@@ -18,11 +18,11 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 from moto import mock_aws
-from test_preflight_aws import NEEDED, SECRETS, raw_stack, resolver, stack_file
 
 from preflight import cli
 from preflight.aws_clients import AwsClients
-from stacks import loader
+from tests.preflight_aws_fakes import NEEDED, SECRETS, raw_stack, resolver, stack_file
+from tests.stack_fixtures import fixture_stack_file, point_stacks_dir_at, stack_arg
 
 ROOT = Path(__file__).resolve().parent.parent
 # Calls that return a secret's payload: Secrets Manager, Secret Manager (and their batch forms).
@@ -43,7 +43,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def bad_stack(tmp_path: Path) -> Path:
-    doc = yaml.safe_load(loader.resolve_stack_file("aws-serving").read_text())
+    doc = yaml.safe_load(fixture_stack_file("aws-serving").read_text())
     doc["config"]["llm-platform:cluster"]["name"] = "Not_Valid"
     path = tmp_path / "Pulumi.bad.yaml"
     path.write_text(yaml.safe_dump(doc))
@@ -60,9 +60,12 @@ def test_bad_config_fails_like_make_plan_with_exit_2_and_no_traceback(tmp_path: 
     assert preflight.stderr == plan.stderr, "the same config error as `make plan`, word for word"
 
 
-def test_an_unknown_stack_names_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_stack_names_the_known_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    point_stacks_dir_at(tmp_path, monkeypatch, my_fork="gcp-full")
     assert cli.main(["doctor", "no-such-stack"]) == 2
-    assert "gcp-full" in capsys.readouterr().err
+    assert "my-fork" in capsys.readouterr().err, "the message lists the stacks that do exist"
 
 
 def test_an_accelerator_ec2_does_not_sell_is_a_config_error(
@@ -75,7 +78,7 @@ def test_an_accelerator_ec2_does_not_sell_is_a_config_error(
 
 
 def test_an_existing_cluster_stack_is_refused_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["doctor", "local"]) == 2
+    assert cli.main(["doctor", stack_arg("local")]) == 2
     assert "cloud: existing" in capsys.readouterr().err
 
 

@@ -16,8 +16,6 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from test_preflight_aws import raw_stack, stack_file
-from test_preflight_gcp import FakeGcp
 
 from preflight import cli, secret_values
 from preflight.aws_clients import AwsClients
@@ -26,6 +24,9 @@ from preflight.gcp import GcpSecretStore
 from preflight.report import FAIL, KEPT, NEEDS, SEEDED
 from preflight.secret_store import SecretState
 from preflight.seed import seed_one, seed_secrets
+from tests.preflight_aws_fakes import raw_stack, stack_file
+from tests.preflight_gcp_fakes import FakeGcp
+from tests.stack_fixtures import stack_arg, stack_raw
 
 REGION, CLUSTER = "us-east-2", "llm-full"
 URL_SAFE = set(string.ascii_letters + string.digits + "-_")
@@ -58,8 +59,8 @@ def run_seed(clients: AwsClients, tmp_path: Path) -> int:
 def test_the_master_key_is_generated_into_its_empty_container_and_never_shown(
     clients: AwsClients, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("litellm-master-key", "litellm-database-url", "hf-token", "argocd-repo-credentials"):
-        clients.secrets.create_secret(Name=f"{CLUSTER}/{name}")
+    for entry in raw_stack()["secrets"]:
+        clients.secrets.create_secret(Name=f"{CLUSTER}/{entry['name']}")
     assert run_seed(clients, tmp_path) == 0, "human-provided secrets are reported, not failed"
     captured = capsys.readouterr()
     value = value_of(clients, "litellm-master-key")
@@ -155,13 +156,15 @@ def test_gcp_secrets_are_seeded_through_the_same_seam() -> None:
 
 
 def test_gcp_seed_runs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
-    names = ("litellm-master-key", "litellm-database-url", "hf-token", "argocd-repo-credentials")
+    names = [entry["name"] for entry in stack_raw("gcp-full")["secrets"]]  # every container Pulumi created
     fake = FakeGcp(secrets={n: SecretState(exists=True) for n in names})
-    assert cli.main(["seed-secrets", "gcp-full"], gcp=lambda project: fake) == 0
+    assert cli.main(["seed-secrets", stack_arg("gcp-full")], gcp=lambda project: fake) == 0
     out = capsys.readouterr().out
-    [(_, data)] = fake.added
-    assert data.decode() not in out
-    assert "1 generated, 0 already set, 3 need a value from you, 0 failed" in out
+    generated = {name for name, _ in fake.added}
+    assert generated == {"litellm-master-key", "litellm-salt-key"}, "the platform-internal keys are generated"
+    for _, data in fake.added:
+        assert data.decode() not in out
+    assert "2 generated, 0 already set, 3 need a value from you, 0 failed" in out
 
 
 def test_the_repo_credentials_secret_is_described_as_the_json_argo_cd_expects() -> None:

@@ -18,11 +18,11 @@ import pytest
 from offline import plan
 from offline.engine import Rendering, is_secret, render
 from stacks import loader
-from tests.conftest import stack_raw
+from tests.shipped_stacks import CREDENTIAL_OUTPUT
+from tests.stack_fixtures import fixture_stack_names, render_stack, stack_arg, stack_raw
 
 ROOT = Path(__file__).resolve().parent.parent
 CANARY = "canary-" + secrets.token_hex(16)
-CREDENTIAL_OUTPUT = re.compile(r"kubeconfig|token|password|secret|credential|key", re.IGNORECASE)
 
 
 def everything_recorded(r: Rendering) -> str:
@@ -82,10 +82,8 @@ def test_ambient_credentials_and_provider_secrets_never_reach_state(monkeypatch:
     assert CANARY not in everything_recorded(r)
 
 
-@pytest.mark.parametrize("stack", loader.stack_names())
+@pytest.mark.parametrize("stack", fixture_stack_names())
 def test_every_credential_like_output_is_secret(stack: str) -> None:
-    from tests.conftest import render_stack
-
     outputs = render_stack(stack).outputs
     for name, value in outputs.items():
         if CREDENTIAL_OUTPUT.search(name) and name != "contractSchemaVersion":
@@ -130,7 +128,7 @@ def test_planning_writes_no_file_and_no_tracked_file_holds_a_key_shaped_secret(t
         ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     result = subprocess.run(
-        [sys.executable, "-m", "offline.plan", "gcp-full", "--format", "json"],
+        [sys.executable, "-m", "offline.plan", stack_arg("gcp-full"), "--format", "json"],
         cwd=ROOT,
         capture_output=True,
         check=False,

@@ -1,4 +1,4 @@
-"""The seed (seeds/): what Argo CD syncs inside the cluster, rendered for every shipped stack as Argo CD
+"""The seed (seeds/): what Argo CD syncs inside the cluster, rendered for every fixture stack as Argo CD
 renders it (tests/seed_render.py: the stack's cluster Secret through each matching ApplicationSet's Go
 template, then each local chart through real Helm), plus static checks of the files themselves.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import is_dataclass, replace
 from pathlib import Path
 from typing import Any, get_args
 
@@ -32,11 +32,9 @@ from bootstrap.argocd import argocd_values
 from bootstrap.cluster_secret import LABELLED_CONTRACT_KEYS, annotation_keys_added_by_bootstrap, secret_labels
 from bootstrap.layers import LAYER_ADDONS, LAYER_ROOTS, LAYERS, flag
 from bootstrap.secrets_root import eso_values
-from stacks.loader import stack_names
 from stacks.schema import ArgoCd, Cloud
-from substrate.contract import DriverOwner, GpuStack, contract_keys
+from substrate.contract import DriverOwner, GpuStack, ResolvedContract, StorageClass, contract_keys
 from tests.argocd_gotemplate import render_tree
-from tests.conftest import stack_raw
 from tests.seed_render import (
     App,
     AppSet,
@@ -47,6 +45,7 @@ from tests.seed_render import (
     render_seed,
     render_template,
 )
+from tests.stack_fixtures import fixture_stack_names, stack_raw
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LAYERS_DIR = SEEDS / "layers"
@@ -63,7 +62,7 @@ LOCAL_REPO = "{{.metadata.annotations.addons_repo_url}}"
 LOCAL_REVISION = "{{.metadata.annotations.addons_repo_revision}}"
 LOCAL_PATH = re.compile(r"^\{\{\.metadata\.annotations\.addons_repo_basepath\}\}/charts/([a-z0-9-]+)$")
 GPU_UTILIZATION_METRICS = ("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "gpu_util", "GPUUtil")
-STACKS = stack_names()
+STACKS = fixture_stack_names()
 # API groups the core schema validator knows; anything else (ExternalSecret, NodePool, ScaledObject, ...) is a
 # custom resource it cannot check.
 CORE_API_GROUPS = {
@@ -181,20 +180,23 @@ def installs_crds(app: App) -> str:
 def bootstrap_label_keys() -> set[str]:
     """Every label the bootstrap can put on the cluster Secret, across every branch it takes."""
     keys: set[str] = set()
+    base = sample_contract()
     for gpu_stack in get_args(GpuStack):
         for autoscaler in ("karpenter", "cluster-autoscaler"):
             for dns in ("none", "google"):
-                contract = {
-                    "cluster_name": "c",
-                    "cluster_cloud": "gcp",
-                    "gpu_stack": gpu_stack,
-                    "gpu_driver_owner": "gke",
-                    "schema_version": "v1",
-                    "node_autoscaler_kind": autoscaler,
-                    "dns_provider": dns,
-                }
+                contract = replace(
+                    base,
+                    gpu=replace(base.gpu, stack=gpu_stack),
+                    node_autoscaler=replace(base.node_autoscaler, kind=autoscaler),
+                    dns=replace(base.dns, provider=dns),
+                )
                 keys |= set(secret_labels(contract, profile=LAYERS[-1], environment="dev"))
     return keys
+
+
+def sample_contract() -> ResolvedContract:
+    """A real contract record, as the cluster Secret of a fixture stack carries it."""
+    return ResolvedContract.from_flat(seed(STACKS[0]).secret.annotations)
 
 
 # ------------------------------------------------------------------------------------------ the tests
@@ -474,26 +476,38 @@ REPORTED_ONLY = {
 }
 
 
-class _Recorder(dict[str, str]):
-    """A contract that records which keys a bootstrap function reads."""
+class _Recorder:
+    """A contract record that records which flat keys (`section_field`) a bootstrap function reads."""
 
-    def __init__(self, read: set[str]) -> None:
-        super().__init__({k: "x" for k in contract_keys()})
-        self.read = read
+    def __init__(self, record: Any, read: set[str], prefix: str = "") -> None:
+        self._record, self._read, self._prefix = record, read, prefix
 
-    def __getitem__(self, key: str) -> str:
-        self.read.add(key)
-        return super().__getitem__(key)
+    def __getattr__(self, name: str) -> Any:
+        key = f"{self._prefix}_{name}" if self._prefix else name
+        value = getattr(self._record, name)
+        if is_dataclass(value) and not isinstance(value, StorageClass):
+            return _Recorder(value, self._read, key)
+        self._read.add(key)
+        return value
 
 
 def keys_the_bootstrap_consumes() -> set[str]:
     """Contract keys the bootstrap itself turns into labels, flags or the secrets root (every branch)."""
     read: set[str] = set()
+    base = sample_contract()
     for backend in ("gcp-secret-manager", "aws-secrets-manager", "vault", "kubernetes"):
-        contract = _Recorder(read)
-        dict.update(contract, secrets_backend=backend, gpu_stack="operator", node_autoscaler_kind="karpenter")
+        record = replace(
+            base,
+            # An annotated identity, so the branch that reads its value runs too.
+            secrets=replace(
+                base.secrets, backend=backend, identity=replace(base.secrets.identity, annotation_key="x")
+            ),
+            gpu=replace(base.gpu, stack="operator"),
+            node_autoscaler=replace(base.node_autoscaler, kind="karpenter"),
+        )
+        contract: Any = _Recorder(record, read)
         secret_labels(contract, profile="full", environment="dev")
-        eso_values(contract, "https://example.com/repo.git", "creds")
+        eso_values(contract.secrets, "https://example.com/repo.git", "creds")
     return read
 
 

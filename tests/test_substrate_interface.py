@@ -6,7 +6,7 @@ import json
 
 from offline.engine import is_secret
 from substrate.contract import SCHEMA_VERSION, contract_keys
-from tests.conftest import render_stack
+from tests.stack_fixtures import render_stack
 
 
 def test_cluster_access_is_an_exec_auth_kubeconfig_marked_secret() -> None:

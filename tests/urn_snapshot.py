@@ -20,18 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from offline.engine import Registration, Rendering, render
-from stacks import loader
+from tests.stack_fixtures import fixture_stack_names, stack_raw
 
-FIXTURE_STACKS = Path(__file__).resolve().parent / "fixtures" / "stacks"
 SNAPSHOT = Path(__file__).resolve().parent / "fixtures" / "urn_snapshot.json"
 
 
-def fixture_stack_names() -> list[str]:
-    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in FIXTURE_STACKS.glob("*.yaml"))
-
-
 def render_fixture(name: str) -> Rendering:
-    return render(loader.read_stack_file(FIXTURE_STACKS / f"Pulumi.{name}.yaml"), name)
+    # Uncached: the snapshot is of a fresh render.
+    return render(stack_raw(name), name)
 
 
 def _digest(value: Any) -> str:

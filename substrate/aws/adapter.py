@@ -20,29 +20,21 @@ from stacks.loader import ConfigError
 from stacks.schema import StackConfig
 from substrate.aws.addons import AddonsArgs, BootAddons, WorkloadAddons
 from substrate.aws.cluster import ClusterArgs, EksCluster
+from substrate.aws.cluster_ref import ClusterRef
+from substrate.aws.contract import eks_contract
 from substrate.aws.dns import DnsArgs, DnsZone
 from substrate.aws.encryption import EncryptionArgs, EncryptionKeys
 from substrate.aws.gpu import GpuPools, GpuPoolsArgs, instance_types
-from substrate.aws.karpenter import NAMESPACE as KARPENTER_NAMESPACE
-from substrate.aws.karpenter import SERVICE_ACCOUNT as KARPENTER_SERVICE_ACCOUNT
 from substrate.aws.karpenter import KarpenterArgs, KarpenterPrerequisites
 from substrate.aws.network import Network, NetworkArgs, available_zones, plan_subnets
 from substrate.aws.nodes import NodeRole, NodeRoleArgs
 from substrate.aws.registry import ModelRegistry, RegistryArgs
-from substrate.aws.secrets import SecretContainers, SecretsArgs, prefix
-from substrate.aws.storage import storage_facts
+from substrate.aws.secrets import SecretContainers, SecretsArgs
 from substrate.aws.system_pool import SystemPool, SystemPoolArgs
 from substrate.component import Component
 from substrate.contract import (
     MODEL_REPOSITORY,
-    ClusterFacts,
-    DnsFacts,
-    NodeAutoscalerFacts,
-    RegistryFacts,
-    SecretsFacts,
-    SubstrateContract,
 )
-from substrate.facts import cold_start_facts, gpu_facts
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
 
@@ -112,7 +104,9 @@ class EksSubstrate(Component):
         )
         keys = EncryptionKeys(
             f"{name}-encryption",
-            EncryptionArgs(cluster_name, protect, deletion_window_days=30 if prod else 7),
+            EncryptionArgs(
+                cluster_name=cluster_name, protect=protect, deletion_window_days=30 if prod else 7
+            ),
             opts=scoped,
         )
         cluster = EksCluster(
@@ -134,19 +128,22 @@ class EksSubstrate(Component):
             opts=scoped,
         )
         eks = cluster.cluster
-        on_cluster = AddonsArgs(cluster_name, a.region, eks.name, eks.arn)
-        nodes = NodeRole(f"{name}-nodes", NodeRoleArgs(cluster_name, a.region), opts=scoped)
+        ref = ClusterRef(name=cluster_name, eks_name=eks.name, arn=eks.arn)
+        on_cluster = AddonsArgs(cluster=ref, region=a.region)
+        nodes = NodeRole(
+            f"{name}-nodes", NodeRoleArgs(cluster_name=cluster_name, region=a.region), opts=scoped
+        )
         boot = BootAddons(f"{name}-boot-addons", on_cluster, opts=scoped)
         before_nodes: list[pulumi.Resource] = [*nodes.attachments, *boot.addons]
         system = SystemPool(
             f"{name}-system",
             SystemPoolArgs(
-                eks.name,
-                a.kubernetes_version,
-                nodes.role.arn,
-                network.private_subnet_ids,
-                a.system_instance_type,
-                a.availability_zones,
+                cluster_name=eks.name,
+                version=a.kubernetes_version,
+                node_role_arn=nodes.role.arn,
+                subnet_ids=network.private_subnet_ids,
+                instance_type=a.system_instance_type,
+                zones=a.availability_zones,
                 after=before_nodes,
             ),
             opts=scoped,
@@ -167,21 +164,27 @@ class EksSubstrate(Component):
         )
         WorkloadAddons(
             f"{name}-addons",
-            AddonsArgs(cluster_name, a.region, eks.name, eks.arn, nodes=[system.pool]),
+            AddonsArgs(
+                cluster=ref,
+                region=a.region,
+                nodes=[system.pool],
+            ),
             opts=scoped,
         )
         karpenter = KarpenterPrerequisites(
             f"{name}-karpenter",
-            KarpenterArgs(cluster_name, a.region, account_id, eks.name, eks.arn),
+            KarpenterArgs(
+                cluster=ref,
+                region=a.region,
+                account_id=account_id,
+            ),
             opts=scoped,
         )
         secrets = SecretContainers(
             f"{name}-secrets",
             SecretsArgs(
-                cluster=cluster_name,
+                cluster=ref,
                 region=a.region,
-                cluster_name=eks.name,
-                cluster_arn=eks.arn,
                 secrets=config.secrets,
                 kms_key_arn=keys.data_key.arn,
                 recovery_window_days=30 if prod else 7,
@@ -192,10 +195,8 @@ class EksSubstrate(Component):
         dns = DnsZone(
             f"{name}-dns",
             DnsArgs(
-                cluster=cluster_name,
+                cluster=ref,
                 region=a.region,
-                cluster_name=eks.name,
-                cluster_arn=eks.arn,
                 domain=config.dns.domain,
                 create_zone=config.dns.create_zone,
                 protect=protect,
@@ -205,7 +206,9 @@ class EksSubstrate(Component):
         )
         registry = ModelRegistry(
             f"{name}-registry",
-            RegistryArgs(f"{cluster_name}/{MODEL_REPOSITORY}", keys.data_key.arn, protect),
+            RegistryArgs(
+                name=f"{cluster_name}/{MODEL_REPOSITORY}", kms_key_arn=keys.data_key.arn, protect=protect
+            ),
             opts=scoped,
         )
 
@@ -235,42 +238,14 @@ class EksSubstrate(Component):
         # The bootstrap depends on this whole component: node groups, CoreDNS (Argo CD resolves its Git
         # host) and the EBS CSI driver (on destroy, PVCs go while it still runs) all exist before it.
         self.access = ClusterAccess(provider=k8s_provider, kubeconfig=kubeconfig, substrate=self)
-        storage = storage_facts()
-        self.contract = SubstrateContract(
-            cluster=ClusterFacts(cloud="aws", region=a.region, name=cluster_name, account=account_id),
-            gpu=gpu_facts(config.gpu, stack="operator", driver_owner="image"),
-            node_autoscaler=NodeAutoscalerFacts(
-                kind="karpenter",
-                namespace=KARPENTER_NAMESPACE,
-                service_account=KARPENTER_SERVICE_ACCOUNT,
-                node_role=karpenter.node_role_name,
-                interruption_queue=karpenter.queue_name,
-            ),
-            secrets=SecretsFacts(
-                backend="aws-secrets-manager",
-                location=a.region,
-                prefix=prefix(cluster_name),
-                names=tuple(s.name for s in config.secrets),
-                identity=secrets.eso.identity,
-            ),
-            dns=DnsFacts(
-                provider="aws",
-                domain=config.dns.domain,
-                zone_id=dns.zone_id,
-                policy="sync",
-                identity=dns.external_dns.identity,
-            ),
-            storage=storage,
-            registry=RegistryFacts(url=registry.url),
-            # EKS has no managed lazy image loading like GKE image streaming; nothing here enables
-            # one, so images are pulled whole (or come preloaded from the snapshot).
-            cold_start=cold_start_facts(
-                config.gpu, storage, image_streaming=False, preloaded_images=a.image_snapshot_id is not None
-            ),
+        self.contract = eks_contract(
+            config, account_id=account_id, karpenter=karpenter, secrets=secrets, dns=dns, registry=registry
         )
         self.exports = {
             "clusterName": eks.name,
             "dnsNameServers": dns.name_servers,
             "modelRegistry": registry.url,
         }
-        self.register_outputs({"cluster": eks.name, "contract": self.contract.resolved()})
+        self.register_outputs(
+            {"cluster": eks.name, "contract": self.contract.resolve().apply(lambda c: c.flatten())}
+        )

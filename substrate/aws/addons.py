@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from substrate.aws.cluster_ref import ClusterRef
 from substrate.aws.identity import PodIdentityArgs, PodIdentityRole
 from substrate.component import Component
 
@@ -45,12 +46,10 @@ def _addon(
     )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AddonsArgs:
-    cluster: str
+    cluster: ClusterRef
     region: str
-    cluster_name: pulumi.Input[str]
-    cluster_arn: pulumi.Input[str]
     # Workload add-ons only: the node groups they schedule onto.
     nodes: Sequence[pulumi.Resource] = ()
 
@@ -58,7 +57,7 @@ class AddonsArgs:
 class BootAddons(Component):
     def __init__(self, name: str, args: AddonsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:aws:BootAddons", name, opts)
-        self.addons = [_addon(f"{name}-{a}", args.cluster_name, a, self.child()) for a in BOOT_ADDONS]
+        self.addons = [_addon(f"{name}-{a}", args.cluster.eks_name, a, self.child()) for a in BOOT_ADDONS]
         self.register_outputs({"addons": [a.addon_name for a in self.addons]})
 
 
@@ -70,8 +69,6 @@ class WorkloadAddons(Component):
             PodIdentityArgs(
                 cluster=args.cluster,
                 region=args.region,
-                cluster_name=args.cluster_name,
-                cluster_arn=args.cluster_arn,
                 role="ebs-csi",
                 namespace=EBS_CSI_NAMESPACE,
                 service_account=EBS_CSI_SERVICE_ACCOUNT,
@@ -80,10 +77,12 @@ class WorkloadAddons(Component):
             opts=self.child(),
         )
         nodes = list(args.nodes)
-        self.coredns = _addon(f"{name}-coredns", args.cluster_name, "coredns", self.child(depends_on=nodes))
+        self.coredns = _addon(
+            f"{name}-coredns", args.cluster.eks_name, "coredns", self.child(depends_on=nodes)
+        )
         self.ebs_csi_driver = _addon(
             f"{name}-aws-ebs-csi-driver",
-            args.cluster_name,
+            args.cluster.eks_name,
             "aws-ebs-csi-driver",
             self.child(depends_on=[*nodes, self.ebs_csi.association]),
         )

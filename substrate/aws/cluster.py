@@ -29,7 +29,7 @@ LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ClusterArgs:
     name: str
     region: str

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from substrate.aws.cluster_ref import ClusterRef
 from substrate.aws.iam import policy_json, statement
 from substrate.aws.identity import PodIdentityArgs, PodIdentityRole
 from substrate.component import Component
@@ -28,12 +29,10 @@ ZONE_ACTIONS = (
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DnsArgs:
-    cluster: str
+    cluster: ClusterRef
     region: str
-    cluster_name: pulumi.Input[str]
-    cluster_arn: pulumi.Input[str]
     domain: str
     create_zone: bool
     protect: bool
@@ -47,7 +46,7 @@ class DnsZone(Component):
             zone = aws.route53.Zone(
                 f"{name}-zone",
                 name=args.domain,
-                comment=f"llm-platform {args.cluster}: records managed by external-dns",
+                comment=f"llm-platform {args.cluster.name}: records managed by external-dns",
                 force_destroy=False,
                 opts=self.child(protect=args.protect),
             )
@@ -68,8 +67,6 @@ class DnsZone(Component):
             PodIdentityArgs(
                 cluster=args.cluster,
                 region=args.region,
-                cluster_name=args.cluster_name,
-                cluster_arn=args.cluster_arn,
                 role="external-dns",
                 namespace=EXTERNAL_DNS_NAMESPACE,
                 service_account=EXTERNAL_DNS_SERVICE_ACCOUNT,

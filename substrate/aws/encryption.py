@@ -22,7 +22,7 @@ from substrate.component import Component
 from substrate.naming import stack_suffix
 
 
-@dataclass
+@dataclass(kw_only=True)
 class EncryptionArgs:
     cluster_name: str
     protect: bool

@@ -36,7 +36,7 @@ def instance_types(pools: Sequence[GpuPool], overrides: Mapping[str, str]) -> di
     return {pool.name: eks_instance(pool, overrides) for pool in pools}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class GpuPoolsArgs:
     cluster_name: pulumi.Input[str]
     version: str

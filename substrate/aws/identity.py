@@ -13,18 +13,16 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from substrate.aws.cluster_ref import ClusterRef
 from substrate.aws.iam import iam_name, managed_policy, pod_identity_trust
 from substrate.component import Component
 from substrate.contract import WorkloadIdentity
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PodIdentityArgs:
-    cluster: str  # the cluster's name, for role names
+    cluster: ClusterRef
     region: str
-    # The EKS cluster's name and ARN as outputs: the association waits for the cluster.
-    cluster_name: pulumi.Input[str]
-    cluster_arn: pulumi.Input[str]
     role: str  # short purpose, e.g. "eso"
     namespace: str
     service_account: str
@@ -38,9 +36,9 @@ class PodIdentityRole(Component):
         super().__init__("llm-platform:aws:PodIdentityRole", name, opts)
         self.role = aws.iam.Role(
             f"{name}-role",
-            name=iam_name(args.cluster, args.role, args.region),
-            description=f"{args.role} in {args.cluster} ({args.namespace}/{args.service_account})",
-            assume_role_policy=pod_identity_trust(args.cluster_arn, args.namespace, args.service_account),
+            name=iam_name(args.cluster.name, args.role, args.region),
+            description=f"{args.role} in {args.cluster.name} ({args.namespace}/{args.service_account})",
+            assume_role_policy=pod_identity_trust(args.cluster.arn, args.namespace, args.service_account),
             opts=self.child(),
         )
         grants: list[pulumi.Resource] = []
@@ -67,7 +65,7 @@ class PodIdentityRole(Component):
         # Pods pick credentials up at creation: the association (and its permissions) exist first.
         self.association = aws.eks.PodIdentityAssociation(
             f"{name}-association",
-            cluster_name=args.cluster_name,
+            cluster_name=args.cluster.eks_name,
             namespace=args.namespace,
             service_account=args.service_account,
             role_arn=self.role.arn,

@@ -26,6 +26,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from substrate.aws.cluster_ref import ClusterRef
 from substrate.aws.iam import partition, policy_json, statement
 from substrate.aws.identity import PodIdentityArgs, PodIdentityRole
 from substrate.aws.nodes import NodeRole, NodeRoleArgs
@@ -52,20 +53,18 @@ INTERRUPTION_EVENTS: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
+@dataclass(kw_only=True)
 class KarpenterArgs:
-    cluster: str
+    cluster: ClusterRef
     region: str
     account_id: pulumi.Input[str]
-    cluster_name: pulumi.Input[str]
-    cluster_arn: pulumi.Input[str]
 
 
 def controller_policy(
     args: KarpenterArgs, node_role_arn: pulumi.Input[str], queue_arn: pulumi.Input[str]
 ) -> pulumi.Output[str]:
     """The reference controller policy, statement by statement (same Sids), narrowed as above."""
-    p, region, cluster = partition(args.region), args.region, args.cluster
+    p, region, cluster = partition(args.region), args.region, args.cluster.name
     own = pulumi.Output.concat(f"arn:{p}:ec2:{region}:", args.account_id, ":")
     profiles = pulumi.Output.concat(f"arn:{p}:iam::", args.account_id, ":instance-profile/*")
 
@@ -214,14 +213,14 @@ def controller_policy(
             statement(["iam:GetInstanceProfile"], profiles, sid="AllowInstanceProfileReadActions"),
             # Karpenter lists instance profiles to garbage-collect the ones it created.
             statement(["iam:ListInstanceProfiles"], "*", sid="AllowUnscopedInstanceProfileListAction"),
-            statement(["eks:DescribeCluster"], args.cluster_arn, sid="AllowAPIServerEndpointDiscovery"),
+            statement(["eks:DescribeCluster"], args.cluster.arn, sid="AllowAPIServerEndpointDiscovery"),
             # Zonal shift status (read when settings.enableZonalShift is on). ARC has no ARN type for an
             # EKS cluster: `*`, with the condition naming this cluster.
             statement(
                 ["arc-zonal-shift:GetManagedResource"],
                 "*",
                 sid="AllowZonalShiftStatusReadOnly",
-                condition={"StringEquals": {"arc-zonal-shift:ResourceIdentifier": args.cluster_arn}},
+                condition={"StringEquals": {"arc-zonal-shift:ResourceIdentifier": args.cluster.arn}},
             ),
         ]
     )
@@ -230,13 +229,15 @@ def controller_policy(
 class KarpenterPrerequisites(Component):
     def __init__(self, name: str, args: KarpenterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:aws:Karpenter", name, opts)
-        cluster = args.cluster
+        cluster = args.cluster.name
         self.nodes = NodeRole(
-            f"{name}-nodes", NodeRoleArgs(cluster, args.region, role="karpenter-nodes"), opts=self.child()
+            f"{name}-nodes",
+            NodeRoleArgs(cluster_name=cluster, region=args.region, role="karpenter-nodes"),
+            opts=self.child(),
         )
         self.node_access = aws.eks.AccessEntry(
             f"{name}-nodes",
-            cluster_name=args.cluster_name,
+            cluster_name=args.cluster.eks_name,
             principal_arn=self.nodes.role.arn,
             type="EC2_LINUX",
             opts=self.child(),
@@ -296,10 +297,8 @@ class KarpenterPrerequisites(Component):
         self.controller = PodIdentityRole(
             f"{name}-controller",
             PodIdentityArgs(
-                cluster=cluster,
+                cluster=args.cluster,
                 region=args.region,
-                cluster_name=args.cluster_name,
-                cluster_arn=args.cluster_arn,
                 role="karpenter",
                 namespace=NAMESPACE,
                 service_account=SERVICE_ACCOUNT,

@@ -38,7 +38,7 @@ VPC_PREFIXES = range(16, 29)  # what EC2 accepts for a VPC CIDR block
 EVERYWHERE = "0.0.0.0/0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SubnetPlan:
     private: tuple[str, ...]
     public: tuple[str, ...]
@@ -90,7 +90,7 @@ def available_zones(region: str, wanted: int) -> list[str]:
     return names
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NetworkArgs:
     cluster_name: str
     region: str

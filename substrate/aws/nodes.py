@@ -33,7 +33,7 @@ CONTAINERD_ROOT = "/var/lib/containerd"
 MIME_BOUNDARY = "==LLMPLATFORM=="
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NodeRoleArgs:
     cluster_name: str
     region: str
@@ -147,7 +147,7 @@ def template_ref(template: aws.ec2.LaunchTemplate) -> aws.eks.NodeGroupLaunchTem
     return aws.eks.NodeGroupLaunchTemplateArgs(id=template.id, version=template.latest_version.apply(str))
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NodeGroupSpec:
     """The pool-specific parts of a managed node group; the rest is the same for every pool."""
 

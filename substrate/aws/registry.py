@@ -22,7 +22,7 @@ import pulumi_aws as aws
 from substrate.component import Component
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RegistryArgs:
     name: str  # the repository name, `<cluster>/models`
     kms_key_arn: pulumi.Input[str]

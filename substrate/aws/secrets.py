@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacks.schema import SecretRef
+from substrate.aws.cluster_ref import ClusterRef
 from substrate.aws.iam import policy_json, statement
 from substrate.aws.identity import PodIdentityArgs, PodIdentityRole
 from substrate.component import Component
@@ -31,12 +32,10 @@ READ_ACTIONS = (
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SecretsArgs:
-    cluster: str
+    cluster: ClusterRef
     region: str
-    cluster_name: pulumi.Input[str]
-    cluster_arn: pulumi.Input[str]
     secrets: Sequence[SecretRef]
     kms_key_arn: pulumi.Input[str]
     recovery_window_days: int
@@ -54,11 +53,13 @@ class SecretContainers(Component):
         self.secrets = [
             aws.secretsmanager.Secret(
                 f"{name}-{ref.name}",
-                name=f"{prefix(args.cluster)}{ref.name}",
-                description=f"{args.cluster}: {ref.name} (owner {ref.owner}); the value is set out of band",
+                name=f"{prefix(args.cluster.name)}{ref.name}",
+                description=(
+                    f"{args.cluster.name}: {ref.name} (owner {ref.owner}); the value is set out of band"
+                ),
                 kms_key_id=args.kms_key_arn,
                 recovery_window_in_days=args.recovery_window_days,
-                tags={"owner": ref.owner, "cluster": args.cluster},
+                tags={"owner": ref.owner, "cluster": args.cluster.name},
                 opts=self.child(protect=args.protect),
             )
             for ref in args.secrets
@@ -80,8 +81,6 @@ class SecretContainers(Component):
             PodIdentityArgs(
                 cluster=args.cluster,
                 region=args.region,
-                cluster_name=args.cluster_name,
-                cluster_arn=args.cluster_arn,
                 role="eso",
                 namespace=ESO_NAMESPACE,
                 service_account=ESO_SERVICE_ACCOUNT,

@@ -19,7 +19,7 @@ from substrate.contract import SYSTEM_POOL_LABEL
 SYSTEM_DISK_GB = 100
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SystemPoolArgs:
     cluster_name: pulumi.Input[str]
     version: str

@@ -51,6 +51,46 @@ def _auth_json(backend: str, auth: SecretsAuth | None) -> str:
     return json.dumps(settings, sort_keys=True, separators=(",", ":")) if settings else ""
 
 
+def existing_contract(config: StackConfig) -> SubstrateContract:
+    """Every fact from config: an existing cluster has no resources of Pulumi's to read them from."""
+    assert config.existing is not None  # guaranteed by the schema for cloud: existing
+    e = config.existing
+    storage = storage_facts(e.storage_provisioner)
+    return SubstrateContract(
+        cluster=ClusterFacts(cloud="existing", region=e.region, name=config.cluster.name, account=""),
+        gpu=gpu_facts(config.gpu, stack="operator", driver_owner="operator"),
+        node_autoscaler=NodeAutoscalerFacts(kind="none"),
+        secrets=SecretsFacts(
+            backend=e.secrets_backend,
+            location=e.secrets_location,
+            prefix="",
+            names=tuple(s.name for s in config.secrets),
+            identity=WorkloadIdentity(
+                namespace=ESO_IDENTITY[0],
+                service_account=ESO_IDENTITY[1],
+                annotation_key="",
+                annotation_value="",
+            ),
+            auth=_auth_json(e.secrets_backend, e.secrets_auth),
+        ),
+        dns=DnsFacts(
+            provider=e.dns_provider,
+            domain=config.dns.domain,
+            zone_id=e.dns_zone_id,
+            policy="sync",
+            identity=WorkloadIdentity(
+                namespace=EXTERNAL_DNS_IDENTITY[0],
+                service_account=EXTERNAL_DNS_IDENTITY[1],
+                annotation_key="",
+                annotation_value="",
+            ),
+        ),
+        storage=storage,
+        registry=RegistryFacts(url=e.model_registry),
+        cold_start=cold_start_facts(config.gpu, storage, image_streaming=False, preloaded_images=False),
+    )
+
+
 class ExistingCluster(Component):
     def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:substrate:Existing", name, opts)
@@ -58,29 +98,6 @@ class ExistingCluster(Component):
         e = config.existing
         provider = k8s.Provider(f"{name}-k8s", context=e.kubeconfig_context, opts=self.child())
         self.access = ClusterAccess(provider=provider, kubeconfig=None, substrate=self)
-        storage = storage_facts(e.storage_provisioner)
-        self.contract = SubstrateContract(
-            cluster=ClusterFacts(cloud="existing", region=e.region, name=config.cluster.name, account=""),
-            gpu=gpu_facts(config.gpu, stack="operator", driver_owner="operator"),
-            node_autoscaler=NodeAutoscalerFacts(kind="none"),
-            secrets=SecretsFacts(
-                backend=e.secrets_backend,
-                location=e.secrets_location,
-                prefix="",
-                names=tuple(s.name for s in config.secrets),
-                identity=WorkloadIdentity(*ESO_IDENTITY, "", ""),
-                auth=_auth_json(e.secrets_backend, e.secrets_auth),
-            ),
-            dns=DnsFacts(
-                provider=e.dns_provider,
-                domain=config.dns.domain,
-                zone_id=e.dns_zone_id,
-                policy="sync",
-                identity=WorkloadIdentity(*EXTERNAL_DNS_IDENTITY, "", ""),
-            ),
-            storage=storage,
-            registry=RegistryFacts(url=e.model_registry),
-            cold_start=cold_start_facts(config.gpu, storage, image_streaming=False, preloaded_images=False),
-        )
+        self.contract = existing_contract(config)
         self.exports: dict[str, object] = {"kubeContext": e.kubeconfig_context}
         self.register_outputs({"context": e.kubeconfig_context})

@@ -15,16 +15,10 @@ from substrate.contract import (
     ESO_IDENTITY,
     EXTERNAL_DNS_IDENTITY,
     MODEL_REPOSITORY,
-    ClusterFacts,
-    DnsFacts,
-    NodeAutoscalerFacts,
-    RegistryFacts,
-    SecretsFacts,
-    SubstrateContract,
 )
-from substrate.facts import cold_start_facts, gpu_facts
 from substrate.gcp.apis import ProjectApis
 from substrate.gcp.cluster import AuthorizedNetwork, ClusterArgs, GkeCluster
+from substrate.gcp.contract import gke_contract
 from substrate.gcp.dns import DnsArgs, DnsZone
 from substrate.gcp.encryption import EncryptionArgs, SecretsEncryptionKey
 from substrate.gcp.gpu import GpuPools, GpuPoolsArgs
@@ -32,7 +26,6 @@ from substrate.gcp.identity import KeylessIdentity, NodeIdentity, NodeIdentityAr
 from substrate.gcp.network import Network, NetworkArgs
 from substrate.gcp.registry import ModelRegistry, RegistryArgs
 from substrate.gcp.secrets import SecretContainers, SecretsArgs
-from substrate.gcp.storage import storage_facts
 from substrate.gcp.system_pool import SystemPool, SystemPoolArgs
 from substrate.interface import ClusterAccess
 from substrate.kubeconfig import exec_kubeconfig
@@ -92,10 +85,12 @@ class GkeSubstrate(Component):
             ),
             opts=after_apis,
         )
-        nodes = NodeIdentity(f"{name}-nodes", NodeIdentityArgs(g.project, cluster_name), opts=after_apis)
+        nodes = NodeIdentity(
+            f"{name}-nodes", NodeIdentityArgs(project=g.project, cluster_name=cluster_name), opts=after_apis
+        )
         encryption = SecretsEncryptionKey(
             f"{name}-encryption",
-            EncryptionArgs(g.project, g.region, cluster_name, protect),
+            EncryptionArgs(project=g.project, region=g.region, cluster_name=cluster_name, protect=protect),
             opts=after_apis,
         )
         cluster = GkeCluster(
@@ -110,7 +105,7 @@ class GkeSubstrate(Component):
                 master_cidr=config.network.master_cidr,
                 private_endpoint=config.cluster.control_plane.private_endpoint,
                 authorized_networks=[
-                    AuthorizedNetwork(n.cidr, n.name)
+                    AuthorizedNetwork(cidr=n.cidr, name=n.name)
                     for n in config.cluster.control_plane.authorized_networks
                 ],
                 kms_key=encryption.key.id,
@@ -127,7 +122,14 @@ class GkeSubstrate(Component):
         gke = cluster.cluster
         SystemPool(
             f"{name}-system",
-            SystemPoolArgs(g.project, g.region, gke.id, g.system_machine_type, nodes.email, g.zones),
+            SystemPoolArgs(
+                project=g.project,
+                region=g.region,
+                cluster=gke.id,
+                machine_type=g.system_machine_type,
+                service_account=nodes.email,
+                zones=g.zones,
+            ),
             opts=scoped,
         )
         GpuPools(
@@ -149,22 +151,48 @@ class GkeSubstrate(Component):
         )
         registry = ModelRegistry(
             f"{name}-registry",
-            RegistryArgs(g.project, g.region, MODEL_REPOSITORY, nodes.account.member, protect),
+            RegistryArgs(
+                project=g.project,
+                region=g.region,
+                repository_id=MODEL_REPOSITORY,
+                reader=nodes.account.member,
+                protect=protect,
+            ),
             opts=after_apis,
         )
         eso = KeylessIdentity(
             f"{name}-eso",
-            WorkloadIdentityArgs(g.project, cluster_name, "eso", *ESO_IDENTITY, cluster=gke),
+            WorkloadIdentityArgs(
+                project=g.project,
+                cluster_name=cluster_name,
+                role="eso",
+                namespace=ESO_IDENTITY[0],
+                service_account=ESO_IDENTITY[1],
+                cluster=gke,
+            ),
             opts=after_apis,
         )
         SecretContainers(
             f"{name}-secrets",
-            SecretsArgs(g.project, cluster_name, config.secrets, eso.account.member, protect),
+            SecretsArgs(
+                project=g.project,
+                cluster_name=cluster_name,
+                secrets=config.secrets,
+                reader=eso.account.member,
+                protect=protect,
+            ),
             opts=after_apis,
         )
         external_dns = KeylessIdentity(
             f"{name}-external-dns",
-            WorkloadIdentityArgs(g.project, cluster_name, "dns", *EXTERNAL_DNS_IDENTITY, cluster=gke),
+            WorkloadIdentityArgs(
+                project=g.project,
+                cluster_name=cluster_name,
+                role="dns",
+                namespace=EXTERNAL_DNS_IDENTITY[0],
+                service_account=EXTERNAL_DNS_IDENTITY[1],
+                cluster=gke,
+            ),
             opts=after_apis,
         )
         dns = DnsZone(
@@ -192,37 +220,12 @@ class GkeSubstrate(Component):
             f"{name}-k8s", kubeconfig=kubeconfig, opts=pulumi.ResourceOptions(parent=self, depends_on=[gke])
         )
         self.access = ClusterAccess(provider=k8s_provider, kubeconfig=kubeconfig, substrate=self)
-        storage = storage_facts()
-        self.contract = SubstrateContract(
-            cluster=ClusterFacts(cloud="gcp", region=g.region, name=cluster_name, account=g.project),
-            gpu=gpu_facts(config.gpu, stack="managed", driver_owner="gke"),
-            node_autoscaler=NodeAutoscalerFacts(kind="cluster-autoscaler"),
-            secrets=SecretsFacts(
-                backend="gcp-secret-manager",
-                location=g.project,
-                prefix="",
-                names=tuple(s.name for s in config.secrets),
-                identity=eso.identity,
-            ),
-            dns=DnsFacts(
-                provider="google",
-                domain=config.dns.domain,
-                zone_id=dns.zone_name,
-                policy="sync",
-                identity=external_dns.identity,
-            ),
-            storage=storage,
-            registry=RegistryFacts(url=registry.url),
-            cold_start=cold_start_facts(
-                config.gpu,
-                storage,
-                image_streaming=config.cold_start.image_streaming,
-                preloaded_images=config.cold_start.secondary_boot_disk_image is not None,
-            ),
-        )
+        self.contract = gke_contract(config, eso=eso, external_dns=external_dns, dns=dns, registry=registry)
         self.exports = {
             "clusterName": gke.name,
             "dnsNameServers": dns.name_servers,
             "modelRegistry": registry.url,
         }
-        self.register_outputs({"cluster": gke.name, "contract": self.contract.resolved()})
+        self.register_outputs(
+            {"cluster": gke.name, "contract": self.contract.resolve().apply(lambda c: c.flatten())}
+        )

@@ -17,13 +17,13 @@ from substrate.gcp.network import PODS_RANGE, SERVICES_RANGE
 from substrate.gcp.nodes import default_pool_config
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AuthorizedNetwork:
     cidr: str
     name: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ClusterArgs:
     project: str
     region: str

@@ -35,7 +35,7 @@ RECORD_EDITOR_PERMISSIONS = (
 ZONE_LISTER_PERMISSIONS = ("dns.managedZones.list",)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DnsArgs:
     project: str
     cluster_name: str
@@ -128,10 +128,10 @@ class DnsZone(Component):
         )
         # The role's name is fixed by its id, so grants are known at preview (and checkable by the policy
         # pack); the grant's dependency on the role keeps the order.
-        return _CustomRole(role_id, resource)
+        return _CustomRole(role_id=role_id, resource=resource)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _CustomRole:
     role_id: str
     resource: gcp.projects.IAMCustomRole

@@ -22,7 +22,7 @@ def gke_service_agent(project_number: str) -> str:
     return f"serviceAccount:service-{project_number}@container-engine-robot.iam.gserviceaccount.com"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class EncryptionArgs:
     project: str
     region: str

@@ -30,7 +30,7 @@ def service_account_email(account_id: str, project: str) -> str:
 GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NodeIdentityArgs:
     project: str
     cluster_name: str
@@ -61,7 +61,7 @@ class NodeIdentity(Component):
         self.register_outputs({"email": self.account.email})
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WorkloadIdentityArgs:
     project: str
     cluster_name: str

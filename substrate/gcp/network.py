@@ -20,7 +20,7 @@ SERVICES_RANGE = "services"
 WEBHOOK_PORTS = ("8443", "9443", "6443")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NetworkArgs:
     project: str
     region: str

@@ -14,7 +14,7 @@ import pulumi_gcp as gcp
 from substrate.component import Component
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RegistryArgs:
     project: str
     region: str

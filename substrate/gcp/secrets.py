@@ -16,7 +16,7 @@ from stacks.schema import SecretRef
 from substrate.component import Component
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SecretsArgs:
     project: str
     cluster_name: str

@@ -13,7 +13,7 @@ from substrate.contract import SYSTEM_POOL_LABEL
 from substrate.gcp.nodes import autoscaled_pool_options, hardened_node_config
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SystemPoolArgs:
     project: str
     region: str

@@ -1,0 +1,88 @@
+"""The capacity options of a GPU pool: the cloud-neutral vocabulary and rules, and each cloud's verdict.
+
+A pool lists the options the platform tries, in order (`capacity: [reservation, spot, on-demand]`).
+The pool model checks what holds on every cloud (no option twice, `reservations` exactly when an
+option consumes them, `spot` agreeing with the list); `problems()` asks the stack's cloud whether it
+can build each option and read each reservation name, before anything is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from stacks import aws_rules, existing_rules, gcp_rules, text
+
+if TYPE_CHECKING:
+    from stacks.schema import GpuPool
+
+CapacityOption = Literal["reservation", "spot", "on-demand", "flex-start", "capacity-block"]
+OPTIONS: tuple[CapacityOption, ...] = ("reservation", "spot", "on-demand", "flex-start", "capacity-block")
+DEFAULT: tuple[CapacityOption, ...] = ("on-demand",)
+# `spot: true` is the shorthand this list replaces.
+SPOT_ONLY: tuple[CapacityOption, ...] = ("spot",)
+# Options that consume named reservations (`reservations:`).
+CONSUMES_RESERVATIONS = frozenset({"reservation", "capacity-block"})
+
+
+def disagreement(spot: bool, capacity: Sequence[str]) -> str | None:
+    """Why `spot` and `capacity`, both written, say different things, or None."""
+    if spot == (tuple(capacity) == SPOT_ONLY) and (spot or "spot" not in capacity):
+        return None
+    return (
+        f"spot: {str(spot).lower()} disagrees with capacity [{', '.join(map(str, capacity))}]: spot: true "
+        "means capacity [spot] and spot: false means no spot; drop `spot` and keep the list"
+    )
+
+
+def resolve(data: Any) -> Any:
+    """A pool as written, with either key filled from the other: `spot: true` alone is [spot], a list
+    alone sets `spot` (true for [spot] only). Both written must agree."""
+    if not isinstance(data, dict):
+        return data
+    spot, listed = data.get("spot"), data.get("capacity")
+    if isinstance(spot, bool) and isinstance(listed, list | tuple):
+        problem = disagreement(spot, listed)
+        if problem:
+            raise ValueError(problem)
+    if "capacity" not in data and spot is True:
+        return {**data, "capacity": list(SPOT_ONLY)}
+    if "spot" not in data and isinstance(listed, list | tuple):
+        return {**data, "spot": tuple(listed) == SPOT_ONLY}
+    return data
+
+
+def pool_rules(capacity: Sequence[str], reservations: Sequence[str], spot: bool) -> str | None:
+    """Why a pool's capacity keys cannot hold on any cloud, or None."""
+    dupes = text.duplicates(capacity)
+    if dupes:
+        return f"capacity lists '{dupes[0]}' twice; each option is tried once, in the order listed"
+    if spot != (tuple(capacity) == SPOT_ONLY):  # `spot` given in a form the shorthand did not read
+        return disagreement(spot, capacity)
+    consuming = [o for o in capacity if o in CONSUMES_RESERVATIONS]
+    if consuming and not reservations:
+        return (
+            f"capacity option '{consuming[0]}' consumes named reservations: list them under "
+            "`reservations` (GCE reservation names, EC2 capacity reservation ids)"
+        )
+    if reservations and not consuming:
+        return (
+            "reservations are listed but no capacity option consumes them: add 'reservation' (or, on "
+            "EKS, 'capacity-block') to capacity, or drop `reservations`"
+        )
+    text.unique(list(reservations), "reservation", "each reservation is consumed once")
+    return None
+
+
+def problems(pools: Sequence[GpuPool], cloud: str) -> list[str]:
+    """Every reason the stack's cloud cannot build a pool's capacity options (empty when it can)."""
+    found: list[str] = []
+    for i, pool in enumerate(pools):
+        key = f"gpu.pools[{i}]"
+        if cloud == "gcp":
+            found += gcp_rules.capacity(key, pool.capacity, pool.reservations)
+        elif cloud == "aws":
+            found += aws_rules.capacity(key, pool.capacity, pool.reservations)
+        else:
+            found += existing_rules.capacity(key, pool.capacity, pool.reservations)
+    return found
