@@ -3,6 +3,11 @@
 The facts come from the recorded registrations, not from the config: a default the program fills in
 (a machine type derived from the accelerator, a disk size) shows as the value the cloud will receive.
 One function per cloud; an `existing` stack registers no cluster, and the section says so.
+
+Each GPU pool's fallback chain (its capacity options in order, what implements each, what they
+consume) is read from the contract the plan exports (registrations carry no order: the ComputeClass
+or the NodePool weights do, from the contract). On GKE each step is checked against the node pools
+registered; a missing one shows as `(not registered)`.
 """
 
 from __future__ import annotations
@@ -19,6 +24,21 @@ EKS_CLUSTER = "aws:eks/cluster:Cluster"
 EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 EKS_LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 GPU_POOL_LABEL = "llm-platform.io/gpu-pool"
+CAPACITY_LABEL = "llm-platform.io/capacity"
+
+
+@dataclass(frozen=True)
+class Step:
+    option: str
+    # The GKE node pool or Karpenter NodePool that buys this option.
+    implemented_by: str
+    reservations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chain:
+    pool: str
+    steps: tuple[Step, ...]
 
 
 @dataclass(frozen=True)
@@ -37,6 +57,9 @@ class ClusterFacts:
     version: str
     endpoint: str
     pools: tuple[Pool, ...]
+    chains: tuple[Chain, ...] = ()
+    # Where the chain comes from when it is not the registrations (EKS: the seed's NodePools).
+    chain_note: str = ""
 
 
 def _n(value: Any) -> str:
@@ -63,7 +86,8 @@ def _gke(rendering: Rendering, cluster: Registration) -> ClusterFacts:
     pools = []
     for reg in rendering.of_type(GKE_POOL):
         node = reg.inputs.get("nodeConfig") or {}
-        if GPU_POOL_LABEL not in (node.get("labels") or {}):
+        labels = node.get("labels") or {}
+        if GPU_POOL_LABEL not in labels:
             continue
         scaling = reg.inputs.get("autoscaling") or {}
         gpus = sum(a.get("count", 0) for a in node.get("guestAccelerators") or [])
@@ -74,7 +98,7 @@ def _gke(rendering: Rendering, cluster: Registration) -> ClusterFacts:
                 gpus_per_node=_n(gpus),
                 min_nodes=_n(scaling.get("totalMinNodeCount", scaling.get("minNodeCount"))),
                 max_nodes=_n(scaling.get("totalMaxNodeCount", scaling.get("maxNodeCount"))),
-                capacity="spot" if node.get("spot") else "on-demand",
+                capacity=_n(labels.get(CAPACITY_LABEL)),
                 disk_gb=_n(node.get("diskSizeGb")),
             )
         )
@@ -82,7 +106,64 @@ def _gke(rendering: Rendering, cluster: Registration) -> ClusterFacts:
         version=f"GKE {version}release channel {channel} (the channel's default version; GKE upgrades it)",
         endpoint=_endpoint(True, private, cidrs),
         pools=tuple(sorted(pools, key=lambda p: p.name)),
+        chains=registered_chains(
+            contract_chains(rendering.outputs.get("contract") or {}),
+            {str(r.inputs.get("name")) for r in rendering.of_type(GKE_POOL)},
+        ),
+        chain_note="node pools, ordered by the pool's ComputeClass (seed)",
     )
+
+
+def registered_chains(chains: tuple[Chain, ...], names: set[str]) -> tuple[Chain, ...]:
+    """The chains, each step whose node pool the plan does not register marked so."""
+    return tuple(
+        Chain(
+            c.pool,
+            tuple(
+                s
+                if s.implemented_by in names
+                else Step(s.option, f"{s.implemented_by}: not registered", s.reservations)
+                for s in c.steps
+            ),
+        )
+        for c in chains
+    )
+
+
+def _per_pool(value: Any) -> dict[str, list[str]]:
+    """A contract value "pool=a|b,pool2=c" as pool -> [a, b]."""
+    out: dict[str, list[str]] = {}
+    for pair in str(value or "").split(","):
+        pool, _, listed = pair.partition("=")
+        if pool:
+            out[pool] = listed.split("|") if listed else []
+    return out
+
+
+def contract_chains(contract: dict[str, Any]) -> tuple[Chain, ...]:
+    """Each pool's fallback chain as the contract states it (empty when the contract is not known)."""
+    options, implementers = (
+        _per_pool(contract.get("gpu_pool_capacity")),
+        _per_pool(contract.get("gpu_pool_node_pools")),
+    )
+    reservations = _per_pool(contract.get("gpu_pool_reservations"))
+    chains = []
+    for pool, listed in options.items():
+        names = implementers.get(pool) or ["?"] * len(listed)
+        chains.append(
+            Chain(
+                pool,
+                tuple(
+                    Step(
+                        o,
+                        n,
+                        tuple(reservations.get(pool, [])) if o in ("reservation", "capacity-block") else (),
+                    )
+                    for o, n in zip(listed, names, strict=False)
+                ),
+            )
+        )
+    return tuple(chains)
 
 
 def _eks(rendering: Rendering, cluster: Registration) -> ClusterFacts:
@@ -112,6 +193,11 @@ def _eks(rendering: Rendering, cluster: Registration) -> ClusterFacts:
             )
         )
     return ClusterFacts(
+        chains=contract_chains(rendering.outputs.get("contract") or {}),
+        chain_note=(
+            "Karpenter NodePools (seed), weighted in this order; the managed node group above holds "
+            "minNodes warm on its own capacity type"
+        ),
         version=f"EKS {_n(inputs.get('version'))} ({support.lower()} support)",
         endpoint=_endpoint(
             vpc.get("endpointPublicAccess") is True,
@@ -150,4 +236,20 @@ def to_text(facts: ClusterFacts | None) -> list[str]:
         "    " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
+    return lines + chain_text(facts)
+
+
+def chain_text(facts: ClusterFacts) -> list[str]:
+    """Each pool's fallback chain, one line per pool: option (what buys it; what it consumes) -> ..."""
+    lines = [f"  fallback chains (tried left to right; {facts.chain_note}):"]
+    if not facts.chains:
+        return [*lines, "    (known after the update: the contract holds some values providers compute)"]
+    for chain in facts.chains:
+        steps = [
+            f"{s.option} ({s.implemented_by}"
+            + (f"; reservations {', '.join(s.reservations)}" if s.reservations else "")
+            + ")"
+            for s in chain.steps
+        ]
+        lines.append(f"    {chain.pool}: " + " -> ".join(steps))
     return lines

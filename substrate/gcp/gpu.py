@@ -7,13 +7,13 @@ would not diff either; it is declared so the taint the contract promises the see
 (google-beta 8.x, node_config.go).
 
 Capacity options: one node pool per (pool, option), so the cluster autoscaler can fall from one to the
-next and a ComputeClass (the seed's) orders them. A single-option pool keeps the pool's own name (and
-its inputs: existing stacks see no replacement); each option of a longer list gets `<pool>-<option>`
+next and a ComputeClass (the seed's) orders them. A single-option pool keeps the pool's own name (an
+existing stack sees only its labels change, in place); each option of a longer list gets `<pool>-<option>`
 (at most 24 + 12 = 36 characters, inside GKE's 40). `capacity_node_pools` is that naming, shared with
 the contract. Every GPU node pool is labelled with its pool, its option, and the ComputeClass that
 selects it (`cloud.google.com/compute-class: <pool>`: GKE schedules a pod selecting the class only onto
-node pools carrying that label). Labels update node pools in place (google-beta 8.x `nodePoolUpdate`
-sends them as `UpdateNodePoolRequest.labels`).
+node pools carrying that label). The provider updates node-pool labels in place (node_pool.go sends
+them as `UpdateNodePoolRequest.labels`); only a new name would replace a pool.
 
 - reservation: `reservation_affinity` SPECIFIC_RESERVATION on the named reservations only, so the pool
   never silently buys on-demand beside a full reservation (the next option does that, visibly).
@@ -36,7 +36,6 @@ import pulumi
 import pulumi_gcp as gcp
 
 from stacks.accelerators import accelerator
-from stacks.capacity import CapacityOption
 from stacks.machines import gke_machine
 from stacks.schema import GpuPool, GpuSharing
 from substrate.component import Component
@@ -87,7 +86,7 @@ class GpuPools(Component):
         self.register_outputs({"pools": [p.name for p in self.pools]})
 
     def _pool(
-        self, name: str, args: GpuPoolsArgs, pool: GpuPool, option: CapacityOption, node_pool: str
+        self, name: str, args: GpuPoolsArgs, pool: GpuPool, option: str, node_pool: str
     ) -> gcp.container.NodePool:
         gpu = accelerator(pool.accelerator)
         sharing = (
@@ -165,7 +164,7 @@ class GpuPools(Component):
 
 
 def _affinity(
-    option: CapacityOption, reservations: Sequence[str]
+    option: str, reservations: Sequence[str]
 ) -> gcp.container.NodePoolNodeConfigReservationAffinityArgs | None:
     if option == "reservation":
         return gcp.container.NodePoolNodeConfigReservationAffinityArgs(
