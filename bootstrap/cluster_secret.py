@@ -3,9 +3,9 @@
 GitOps Bridge conventions: labels are short flags (`enable_<addon>: "true"`, `cloud`, `environment`,
 `cluster_name`) an ApplicationSet's cluster generator selects on; annotations carry values a template
 reads as `{{metadata.annotations.<key>}}`. Every contract key is an annotation under its own name;
-the GitOps Bridge names (`addons_repo_url`, `aws_region`, `external_secrets_namespace`, …) are added
-so seeds written for the bridge work too. The Secret carries no credential: the in-cluster server
-needs none.
+the GitOps Bridge names (`addons_repo_url`, `external_secrets_namespace`, …, and each cloud's own,
+from its `bridge` module) are added so seeds written for the bridge work too. The Secret carries no
+credential: the in-cluster server needs none.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import clouds
 from bootstrap.layers import LAYER_ADDONS, flag, layers_for
 from substrate.contract import ResolvedContract, SubstrateContract
 
@@ -36,11 +37,13 @@ BRIDGE_ALIASES = {
     "external_dns_service_account": "dns_identity_service_account",
     "external_dns_domain_filters": "dns_domain",
 }
-# The bridge's cloud-specific names, by `cluster_cloud`.
-CLOUD_BRIDGE_ALIASES = {
-    "aws": {"aws_region": "cluster_region", "aws_account_id": "cluster_account"},
-    "gcp": {"gcp_region": "cluster_region", "gcp_project_id": "cluster_account"},
-}
+
+
+def cloud_bridge_aliases(cloud: str) -> dict[str, str]:
+    """The bridge's names a cloud adds (its `bridge.ANNOTATIONS`); none for an unregistered one."""
+    if clouds.get(cloud) is None:
+        return {}
+    return dict(clouds.part(cloud, "bridge").ANNOTATIONS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +97,7 @@ def secret_annotations(
     contract: ResolvedContract, *, source: GitSource, profile: str, environment: str, chart_version: str
 ) -> dict[str, str]:
     flat = contract.flatten()
-    aliases = BRIDGE_ALIASES | CLOUD_BRIDGE_ALIASES.get(contract.cluster.cloud, {})
+    aliases = BRIDGE_ALIASES | cloud_bridge_aliases(contract.cluster.cloud)
     settings = _settings(source=source, profile=profile, environment=environment, chart_version=chart_version)
     return {**flat, **settings, **{alias: flat[key] for alias, key in aliases.items()}}
 
@@ -115,7 +118,7 @@ def _settings(*, source: GitSource, profile: str, environment: str, chart_versio
 
 def annotation_keys_added_by_bootstrap() -> set[str]:
     """Annotation keys the bootstrap adds beyond the contract (for the seed consistency check)."""
-    aliases = set(BRIDGE_ALIASES).union(*CLOUD_BRIDGE_ALIASES.values())
+    aliases = set(BRIDGE_ALIASES).union(*(bridge.ANNOTATIONS for _, bridge in clouds.parts("bridge")))
     settings = _settings(
         source=GitSource(repo_url="", revision="", path=""), profile="", environment="", chart_version=""
     )

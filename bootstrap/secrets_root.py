@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import clouds
 from bootstrap.charts import EXTERNAL_SECRETS
 from substrate.contract import ResolvedSecrets
 
@@ -25,13 +26,18 @@ def cluster_secret_store(secrets: ResolvedSecrets) -> dict[str, Any]:
     """The ClusterSecretStore every ExternalSecret of the platform reads through."""
     backend, location = secrets.backend, secrets.location
     namespace, account = secrets.identity.namespace, secrets.identity.service_account
-    # Empty: ESO uses its own pod identity (GKE Workload Identity / EKS Pod Identity). Otherwise the
-    # existing cluster's auth settings (a static key's Secret reference, a role to assume).
+    # Empty: ESO uses its own pod identity (the cloud's workload identity). Otherwise the existing
+    # cluster's auth settings (a static key's Secret reference, a role to assume).
     raw_auth = secrets.auth
     auth: dict[str, Any] = json.loads(raw_auth) if raw_auth.startswith("{") else {}
+    # A cloud's secret manager comes with the cloud's bridge module; vault and kubernetes are neutral.
+    stores = {
+        name: store for _, bridge in clouds.parts("bridge") for name, store in bridge.SECRET_STORES.items()
+    }
+    if backend in stores:
+        provider: dict[str, Any] = stores[backend](location, auth)
+        return _store(provider)
     providers: dict[str, dict[str, Any]] = {
-        "gcp-secret-manager": {"gcpsm": {"projectID": location, **auth}},
-        "aws-secrets-manager": {"aws": {"service": "SecretsManager", "region": location, **auth}},
         "vault": {
             "vault": {
                 "server": location,
@@ -61,11 +67,15 @@ def cluster_secret_store(secrets: ResolvedSecrets) -> dict[str, Any]:
             }
         },
     }
+    return _store(providers[backend])
+
+
+def _store(provider: dict[str, Any]) -> dict[str, Any]:
     return {
         "apiVersion": ESO_API,
         "kind": "ClusterSecretStore",
         "metadata": {"name": STORE_NAME},
-        "spec": {"provider": providers[backend]},
+        "spec": {"provider": provider},
     }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from offline.engine import Registration, Rendering
-from stacks.machines import EC2_GPUS
+from substrate.aws.offers import EC2_GPUS
 
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
 GKE_POOL = "gcp:container/nodePool:NodePool"

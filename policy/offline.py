@@ -8,14 +8,14 @@ stack-scoped alike, over every record.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pulumi.output import Unknown
 
 from offline.engine import Rendering, is_secret
-from policy.rules import PACK_NAME, REGISTRY, UNKNOWN, PolicyResource
+from policy.rules import PACK_NAME, REGISTRY, UNKNOWN, PolicyResource, Rule
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,12 @@ def records(rendering: Rendering, environment: str) -> list[PolicyResource]:
     ]
 
 
-def evaluate(rendering: Rendering, environment: str) -> list[Violation]:
+def evaluate(rendering: Rendering, environment: str, rules: Sequence[Rule] | None = None) -> list[Violation]:
+    """Every violation of `rules` (the pack's REGISTRY unless given, e.g. a newly registered cloud's)."""
     return [
         Violation(rule.id, resource.urn, message)
         for resource in records(rendering, environment)
-        for rule in REGISTRY
+        for rule in (REGISTRY if rules is None else rules)
         for message in rule(resource)
     ]
 

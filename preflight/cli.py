@@ -1,8 +1,8 @@
 """`python -m preflight doctor STACK` | `python -m preflight seed-secrets STACK` (`make doctor`, ...).
 
-STACK is a stack name (`gcp-full`) or a path to a stack file, as for `make plan`. The config is read
-and validated the same way, and a bad config ends the same way: the message, exit 2, no traceback,
-nothing asked of the cloud. Exit 0 means every check passed (doctor) or nothing failed (seed).
+STACK is a stack name (as listed in stacks/) or a path to a stack file, as for `make plan`. The config
+is read and validated the same way, and a bad config ends the same way: the message, exit 2, no
+traceback, nothing asked of the cloud. Exit 0 means every check passed (doctor) or nothing failed (seed).
 
 The cloud clients and the DNS resolver are parameters, so tests run the whole command over moto and
 fakes; the defaults build the real ones from the ambient credentials.
@@ -13,52 +13,44 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import Any
 
+import clouds
 from preflight import doctor, report, seed
-from preflight.aws_clients import AwsClients, connect
-from preflight.aws_secrets import SecretsManagerStore
 from preflight.delegation import Resolver, public_resolver
-from preflight.gcp import GcpClient, GcpSecretStore
-from preflight.gcp_client import GoogleClient
-from preflight.secret_store import SecretStore
 from stacks import loader
 from stacks.schema import StackConfig
 
-AwsConnect = Callable[[str], AwsClients]
-GcpConnect = Callable[[str], GcpClient]
+# A client factory: what a cloud's `preflight.client` calls (a test passes one by the cloud's name).
+Connect = Callable[[str], Any]
 
 
 def load(stack: str) -> StackConfig:
     """The validated config (the schema refuses pools the stack's cloud cannot build)."""
     config = loader.validate(loader.read_stack_file(loader.resolve_stack_file(stack)))
-    if config.cloud == "existing":
-        raise loader.ConfigError(
-            "preflight checks the cloud of gcp and aws stacks; this stack is cloud: existing, whose "
-            "cluster and secrets backend are yours to check"
-        )
+    if not clouds.has_part(config.cloud, "preflight"):
+        raise loader.ConfigError(f"preflight has no checks for cloud: {config.cloud} (no preflight module)")
+    unchecked = getattr(clouds.part(config.cloud, "preflight"), "UNCHECKED", None)
+    if unchecked:
+        raise loader.ConfigError(unchecked)
     return config
 
 
-def run_doctor(config: StackConfig, stack: str, aws: AwsConnect, gcp: GcpConnect, resolve: Resolver) -> int:
-    if config.aws is not None:
-        gate, checks = doctor.for_aws(config, aws(config.aws.region), resolve, stack)
-    else:
-        assert config.gcp is not None
-        gate, checks = doctor.for_gcp(config, gcp(config.gcp.project), resolve, stack)
+def _client(config: StackConfig, connect: dict[str, Connect]) -> Any:
+    cloud = clouds.part(config.cloud, "preflight")
+    return cloud.client(config, connect.get(config.cloud, cloud.CONNECT))
+
+
+def run_doctor(config: StackConfig, stack: str, connect: dict[str, Connect], resolve: Resolver) -> int:
+    gate, checks = doctor.checks_for(config, _client(config, connect), resolve, stack)
     results = report.run_checks(gate, checks)
     print(report.render(results))
     print(report.doctor_summary(results))
     return report.exit_code(results)
 
 
-def run_seed(config: StackConfig, aws: AwsConnect, gcp: GcpConnect) -> int:
-    store: SecretStore
-    if config.aws is not None:
-        clients = aws(config.aws.region)
-        store = SecretsManagerStore(clients.secrets, config.cluster.name, clients.region)
-    else:
-        assert config.gcp is not None
-        store = GcpSecretStore(gcp(config.gcp.project), config.gcp.project)
+def run_seed(config: StackConfig, connect: dict[str, Connect]) -> int:
+    store = clouds.part(config.cloud, "preflight").secret_store(config, _client(config, connect))
     names = [s.name for s in config.secrets]
     if not names:
         print("seed-secrets: the stack lists no `secrets`; nothing to do")
@@ -69,13 +61,8 @@ def run_seed(config: StackConfig, aws: AwsConnect, gcp: GcpConnect) -> int:
     return report.exit_code(results)
 
 
-def main(
-    argv: list[str] | None = None,
-    *,
-    aws: AwsConnect = connect,
-    gcp: GcpConnect = GoogleClient,
-    resolve: Resolver | None = None,
-) -> int:
+def main(argv: list[str] | None = None, *, resolve: Resolver | None = None, **connect: Connect) -> int:
+    """`connect` replaces a cloud's client factory, by the cloud's name (tests pass fakes)."""
     parser = argparse.ArgumentParser(prog="python -m preflight", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
@@ -90,5 +77,5 @@ def main(
         print(loader.error_line(args.stack, exc), file=sys.stderr)
         return 2
     if args.command == "doctor":
-        return run_doctor(config, args.stack, aws, gcp, resolve or public_resolver())
-    return run_seed(config, aws, gcp)
+        return run_doctor(config, args.stack, connect, resolve or public_resolver())
+    return run_seed(config, connect)

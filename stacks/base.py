@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
 # Lowercase DNS-label-like names (clusters, pools, zones). In `Field(pattern=)` (Rust regex) `$` is the
@@ -21,7 +21,13 @@ class Model(BaseModel):
     @classmethod
     def _reject_unknown_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            allowed = {f.alias or n for n, f in cls.model_fields.items()}
+            allowed = set()
+            for n, f in cls.model_fields.items():
+                choices = f.validation_alias
+                # A field read from one of several keys (the cloud block): each key is allowed.
+                allowed |= (
+                    set(map(str, choices.choices)) if isinstance(choices, AliasChoices) else {f.alias or n}
+                )
             unknown = sorted(k for k in data if k not in allowed and k not in cls.model_fields)
             if unknown:
                 raise ValueError(

@@ -2,16 +2,17 @@
 
 A pool lists the options the platform tries, in order (`capacity: [reservation, spot, on-demand]`).
 The pool model checks what holds on every cloud (no option twice, `reservations` exactly when an
-option consumes them, `spot` agreeing with the list); `problems()` asks the stack's cloud whether it
-can build each option and read each reservation name, before anything is registered.
+option consumes them, `spot` agreeing with the list); `problems()` asks the stack's cloud (its config
+module's `capacity`) whether it can build each option and read each reservation name, before anything
+is registered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from stacks import aws_rules, existing_rules, gcp_rules, text
+from stacks import text
 
 if TYPE_CHECKING:
     from stacks.schema import GpuPool
@@ -74,15 +75,13 @@ def pool_rules(capacity: Sequence[str], reservations: Sequence[str], spot: bool)
     return None
 
 
-def problems(pools: Sequence[GpuPool], cloud: str) -> list[str]:
+# A cloud's verdict on one pool: (key, options, reservations) -> problems.
+CloudCheck = Callable[[str, Sequence[str], Sequence[str]], list[str]]
+
+
+def problems(pools: Sequence[GpuPool], check: CloudCheck) -> list[str]:
     """Every reason the stack's cloud cannot build a pool's capacity options (empty when it can)."""
     found: list[str] = []
     for i, pool in enumerate(pools):
-        key = f"gpu.pools[{i}]"
-        if cloud == "gcp":
-            found += gcp_rules.capacity(key, pool.capacity, pool.reservations)
-        elif cloud == "aws":
-            found += aws_rules.capacity(key, pool.capacity, pool.reservations)
-        else:
-            found += existing_rules.capacity(key, pool.capacity, pool.reservations)
+        found += check(f"gpu.pools[{i}]", pool.capacity, pool.reservations)
     return found

@@ -14,6 +14,7 @@ from typing import Any
 import pulumi
 from pydantic import ValidationError
 
+import clouds
 from stacks import redaction, stack_file
 from stacks.schema import StackConfig
 
@@ -63,6 +64,11 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def provider_namespaces() -> set[str]:
+    """Config namespaces a stack may carry besides the project's: every cloud's providers, and Pulumi's."""
+    return {"kubernetes", "pulumi"}.union(*(config.NAMESPACES for _, config in clouds.parts("config")))
+
+
 def validate(raw: Mapping[str, Any]) -> StackConfig:
     """Validate a mapping of un-namespaced config keys; raises ConfigError."""
     try:
@@ -96,7 +102,7 @@ def from_runtime() -> StackConfig:
     for key, value in {**runtime.get_config_env(), **runtime.CONFIG.get()}.items():
         if key.startswith(prefix):
             raw[key[len(prefix) :]] = _decode(value)
-        elif ":" in key and not key.startswith(("gcp:", "aws:", "kubernetes:", "pulumi:")):
+        elif ":" in key and key.partition(":")[0] not in provider_namespaces():
             raise ConfigError(
                 f"invalid stack config:\n  - {key}: unknown namespace; keys live under '{prefix}'"
             )
@@ -151,7 +157,7 @@ def read_stack_file(path: Path) -> dict[str, Any]:
             namespace, name = PROJECT, namespace
         if namespace == PROJECT:
             raw[name] = value
-        elif namespace not in ("gcp", "aws", "kubernetes", "pulumi"):
+        elif namespace not in provider_namespaces():
             raise ConfigError(
                 f"invalid stack config:\n  - {redaction.scrub(str(key))}: unknown namespace; "
                 f"keys live under '{PROJECT}:'"

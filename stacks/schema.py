@@ -10,16 +10,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 
-from stacks import capacity as capacity_rules
-from stacks import checks, existing_rules, machines, text
-from stacks.accelerators import ACCELERATORS
+import clouds
+from stacks import checks, text
 from stacks.base import NAME, Model
-from stacks.capacity import CapacityOption
-from stacks.clouds import AwsBlock, ExistingBlock, GcpBlock
+from stacks.gpu import Gpu, GpuPool, GpuSharing
 
-Cloud = Literal["gcp", "aws", "existing"]
+# The gpu block's models are re-exported: adapters read them from here.
+__all__ = ["Cloud", "Gpu", "GpuPool", "GpuSharing", "StackConfig"]
+
+# The clouds registered when the schema was imported, as a Literal for code that enumerates them.
+Cloud = Literal[clouds.names()]  # type: ignore[valid-type]
 Profile = Literal["serving", "llm-gateway", "full"]
 Environment = Literal["dev", "prod"]
 
@@ -90,7 +92,9 @@ class Network(Model):
     @model_validator(mode="after")
     def _disjoint(self) -> Network:
         if not self.master_cidr.endswith("/28"):
-            raise ValueError(f"masterCidr '{self.master_cidr}' must be a /28 (GKE's control-plane range)")
+            raise ValueError(
+                f"masterCidr '{self.master_cidr}' must be a /28 (a private control plane's range)"
+            )
         clash = checks.overlapping(
             {
                 "cidr": self.cidr,
@@ -104,72 +108,6 @@ class Network(Model):
         return self
 
 
-class GpuPool(Model):
-    name: str = Field(max_length=24, pattern=NAME)
-    accelerator: str
-    accelerators_per_node: int = Field(default=1, ge=1)
-    min_nodes: int = Field(default=0, ge=0)
-    max_nodes: int = Field(default=1, ge=1, le=1000)
-    # Kept true exactly when `capacity` is [spot]: the shorthand it has always been.
-    spot: bool = False
-    # The options tried, in order; resolved here, so downstream code reads this, never `spot`.
-    capacity: tuple[CapacityOption, ...] = Field(default=capacity_rules.DEFAULT, min_length=1)
-    # What `reservation` / `capacity-block` consume: GCE reservation names, EC2 capacity reservation ids.
-    reservations: tuple[str, ...] = ()
-    disk_size_gb: int = Field(default=200, ge=200, le=65536)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_intent(cls, data: Any) -> Any:
-        return capacity_rules.resolve(data)
-
-    @field_validator("accelerator")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        if v not in ACCELERATORS:
-            raise ValueError(f"unknown accelerator {text.shown(v)}; allowed: {', '.join(ACCELERATORS)}")
-        return v
-
-    @model_validator(mode="after")
-    def _sizes(self) -> GpuPool:
-        allowed = ACCELERATORS[self.accelerator].allowed_counts
-        if self.accelerators_per_node not in allowed:
-            raise ValueError(
-                f"pool '{self.name}': acceleratorsPerNode {self.accelerators_per_node} is not sold for "
-                f"{self.accelerator}; allowed: {', '.join(map(str, allowed))}"
-            )
-        if self.min_nodes > self.max_nodes:
-            raise ValueError(
-                f"pool '{self.name}': minNodes ({self.min_nodes}) must not exceed maxNodes ({self.max_nodes})"
-            )
-        problem = capacity_rules.pool_rules(self.capacity, self.reservations, self.spot)
-        if problem:
-            raise ValueError(f"pool '{self.name}': {problem}")
-        return self
-
-
-class GpuSharing(Model):
-    strategy: Literal["TIME_SHARING"] = "TIME_SHARING"
-    max_shared_clients_per_gpu: int = Field(default=2, ge=2, le=48)
-
-
-class Gpu(Model):
-    driver_version: Literal["LATEST", "DEFAULT"] = "LATEST"
-    pools: list[GpuPool] = Field(min_length=1)
-    sharing: GpuSharing | None = None
-
-    @field_validator("pools")
-    @classmethod
-    def _unique(cls, pools: list[GpuPool]) -> list[GpuPool]:
-        names = [p.name for p in pools]
-        dupes = text.duplicates(names)
-        if dupes:
-            raise ValueError(f"pool name '{dupes[0]}' is used twice; pool names must be unique")
-        if "system" in names:
-            raise ValueError("pool name 'system' is reserved for the system pool")
-        return pools
-
-
 class ColdStart(Model):
     image_streaming: bool = True
     secondary_boot_disk_image: str | None = Field(
@@ -181,7 +119,7 @@ class ColdStart(Model):
     def _needs_streaming(self) -> ColdStart:
         if self.secondary_boot_disk_image and not self.image_streaming:
             raise ValueError(
-                "secondaryBootDiskImage needs imageStreaming: true (GKE requires image streaming)"
+                "secondaryBootDiskImage needs imageStreaming: true (the disk is mounted by image streaming)"
             )
         return self
 
@@ -251,20 +189,24 @@ class ArgoCd(Model):
         return v
 
 
-# Each cloud has a config block of the same name.
-CLOUD_BLOCKS: tuple[Cloud, ...] = ("gcp", "aws", "existing")
+def _choices(names: tuple[str, ...]) -> str:
+    shown = [f"'{n}'" for n in names]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
 
 
 class StackConfig(Model):
-    """A whole stack's config: what `pulumi config` holds under the `llm-platform:` namespace."""
+    """A whole stack's config: what `pulumi config` holds under the `llm-platform:` namespace.
 
-    cloud: Cloud
+    `cloud` names a registered cloud (clouds/); its config block sits under the key of the same name
+    and is validated with that cloud's `config.Block`, then the cloud's `STACK_RULES` run.
+    """
+
+    cloud: str
     profile: Profile
     environment: Environment = "dev"
     cluster: Cluster
-    gcp: GcpBlock | None = None
-    aws: AwsBlock | None = None
-    existing: ExistingBlock | None = None
+    # The `cloud`'s own block, read from the key named after the cloud.
+    cloud_block: Model | None = Field(default=None, validation_alias=AliasChoices(*clouds.names()))
     network: Network = Field(default_factory=Network)
     gpu: Gpu
     cold_start: ColdStart = Field(default_factory=ColdStart)
@@ -273,57 +215,62 @@ class StackConfig(Model):
     gitops: GitOps
     argocd: ArgoCd = Field(default_factory=ArgoCd)
 
-    @model_validator(mode="after")
-    def _one_cloud_block(self) -> StackConfig:
-        for block in CLOUD_BLOCKS:
-            present = getattr(self, block) is not None
-            if block == self.cloud and not present:
-                raise ValueError(f"cloud is '{self.cloud}' but the '{block}' block is missing")
-            if block != self.cloud and present:
+    @model_validator(mode="before")
+    @classmethod
+    def _one_cloud_block(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("cloud"), str):
+            return data
+        cloud = data["cloud"]
+        if clouds.get(cloud) is None:
+            return data  # refused by the `cloud` field, under its own key
+        for block in clouds.names():
+            present = data.get(block) is not None
+            if block == cloud and not present:
+                raise ValueError(f"cloud is '{cloud}' but the '{block}' block is missing")
+            if block != cloud and present:
                 raise ValueError(
-                    f"a '{block}' block on a '{self.cloud}' stack: keep only the '{self.cloud}' block "
+                    f"a '{block}' block on a '{cloud}' stack: keep only the '{cloud}' block "
                     "(a cloud swap edits `cloud` and its block together)"
                 )
+        return data
+
+    @field_validator("cloud")
+    @classmethod
+    def _registered(cls, v: str) -> str:
+        if clouds.get(v) is None:
+            raise ValueError(
+                f"{text.shown(v)} is not a registered cloud; allowed: {_choices(clouds.names())}"
+            )
+        return v
+
+    @field_validator("cloud_block", mode="plain")
+    @classmethod
+    def _cloud_block(cls, v: Any, info: ValidationInfo) -> Model | None:
+        cloud = info.data.get("cloud")
+        if v is None or cloud is None:
+            return None
+        block: type[Model] = clouds.part(cloud, "config").Block
+        return block.model_validate(v)
+
+    @model_validator(mode="after")
+    def _cloud_rules(self) -> StackConfig:
+        for rule in clouds.part(self.cloud, "config").STACK_RULES:
+            problems = rule(self)
+            if problems:
+                raise ValueError("; ".join(problems))
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        # `config.<cloud>` reads the block of a registered cloud (None on another cloud's stack).
+        if name in clouds.names():
+            return self.cloud_block if self.cloud == name else None
+        return super().__getattr__(name)  # type: ignore[misc]
 
     @field_validator("secrets")
     @classmethod
     def _one_container_each(cls, secrets: list[SecretRef]) -> list[SecretRef]:
         text.unique([s.name for s in secrets], "secret name", "each name is one secret container")
         return secrets
-
-    @model_validator(mode="after")
-    def _existing_cluster_can_work(self) -> StackConfig:
-        if self.cloud == "existing" and self.existing is not None:
-            problems = existing_rules.stack_problems(self.existing, [s.name for s in self.secrets])
-            if problems:
-                raise ValueError("; ".join(problems))
-        return self
-
-    @model_validator(mode="after")
-    def _machines_fit(self) -> StackConfig:
-        problems = machines.problems(self.gpu.pools, self.cloud, self.gcp, self.aws)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
-    @model_validator(mode="after")
-    def _capacity_buildable(self) -> StackConfig:
-        problems = capacity_rules.problems(self.gpu.pools, self.cloud)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
-    @model_validator(mode="after")
-    def _control_plane_reachable(self) -> StackConfig:
-        plane = self.cluster.control_plane
-        if self.cloud in ("gcp", "aws") and not plane.authorized_networks and not plane.private_endpoint:
-            raise ValueError(
-                "cluster.controlPlane.authorizedNetworks is empty and privateEndpoint is false: nothing "
-                "could reach the cluster API, including the `pulumi up` that installs Argo CD; list the "
-                "networks you deploy from, or set privateEndpoint: true and deploy from inside the VPC"
-            )
-        return self
 
     @model_validator(mode="after")
     def _credentials_are_a_listed_secret(self) -> StackConfig:
@@ -355,3 +302,12 @@ class StackConfig(Model):
     def protect(self) -> bool:
         """Whether stateful resources carry Pulumi's `protect` (prod stacks)."""
         return self.environment == "prod"
+
+
+def _refresh_cloud_keys() -> None:
+    """Read the cloud block from the key of every cloud registered now (a fork's or a test's too)."""
+    StackConfig.model_fields["cloud_block"].validation_alias = AliasChoices(*clouds.names())
+    StackConfig.model_rebuild(force=True)
+
+
+clouds.on_change(_refresh_cloud_keys)

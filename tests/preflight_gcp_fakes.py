@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from preflight.gcp import ManagedZone, Project, Quota, Zone
 from preflight.secret_store import SecretState
 from substrate.gcp.apis import REQUIRED_APIS
+from substrate.gcp.preflight.client import ManagedZone, Project, Quota, Zone
 
 PROJECT, REGION, DOMAIN = "acme-llm-prod", "us-central1", "llm.acme.example"
 ZONE_NS = ("ns-cloud-a1.googledomains.com.", "ns-cloud-a2.googledomains.com.")

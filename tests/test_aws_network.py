@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from pulumi import RunError
 
-from offline.computed import aws_computed_outputs
 from offline.engine import Rendering, render
 from stacks.loader import ConfigError
 from substrate.aws.adapter import check_services_cidr
+from substrate.aws.mocks import computed_outputs as aws_computed_outputs
 from substrate.aws.network import plan_subnets
 from tests.stack_fixtures import render_stack, stack_raw
 

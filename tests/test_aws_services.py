@@ -24,7 +24,7 @@ def policy(r: Rendering, suffix: str) -> list[dict[str, Any]]:
 
 
 def secret_arn(name: str) -> str:
-    from offline.computed import aws_computed_outputs
+    from substrate.aws.mocks import computed_outputs as aws_computed_outputs
 
     return aws_computed_outputs(SECRET, "", {"name": name, "region": "us-east-2"})["arn"]
 

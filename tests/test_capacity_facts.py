@@ -11,9 +11,11 @@ from typing import Any
 import botocore.session
 import yaml
 
-from preflight import aws_capacity, aws_reservations, gcp_checks
 from stacks import loader
 from stacks.schema import GpuPool, StackConfig
+from substrate.aws.preflight import capacity as aws_capacity
+from substrate.aws.preflight import reservations as aws_reservations
+from substrate.gcp.preflight import checks as gcp_checks
 from tests.stack_fixtures import stack_raw
 
 FACTS = yaml.safe_load((Path(__file__).parent / "fixtures" / "capacity_facts.yaml").read_text())

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from stacks import checks, existing_rules, text
+from stacks import checks, text
+from substrate.existing import rules as existing_rules
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import pytest
 
 from bootstrap.cluster_secret import (
     BRIDGE_ALIASES,
-    CLOUD_BRIDGE_ALIASES,
     GitSource,
     annotation_keys_added_by_bootstrap,
+    cloud_bridge_aliases,
     secret_annotations,
 )
 from substrate.contract import (
@@ -138,7 +138,7 @@ def test_the_bridge_aliases_copy_their_contract_keys(cloud: str) -> None:
         environment="dev",
         chart_version="1.0.0",
     )
-    aliases = BRIDGE_ALIASES | CLOUD_BRIDGE_ALIASES.get(cloud, {})
+    aliases = BRIDGE_ALIASES | cloud_bridge_aliases(cloud)
     assert {a: annotations[a] for a in aliases} == {a: annotations[k] for a, k in aliases.items()}, (
         "each GitOps Bridge name carries its contract key's value"
     )

@@ -196,7 +196,7 @@ def test_the_pack_loads_the_table_with_only_the_standard_library_and_pyyaml() ->
     script = f"""
 import sys
 class Refuse:
-    allowed = set(sys.stdlib_module_names) | {{"policy", "stacks", "yaml", "_yaml"}}
+    allowed = set(sys.stdlib_module_names) | {{"clouds", "policy", "stacks", "substrate", "yaml", "_yaml"}}
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] not in self.allowed:
             raise ImportError(f"{{name}} is not in the policy pack's venv")

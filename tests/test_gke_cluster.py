@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from offline.computed import MOCK_PROJECT_NUMBER
 from substrate.gcp.apis import REQUIRED_APIS
+from substrate.gcp.mocks import MOCK_PROJECT_NUMBER
 from tests.stack_fixtures import render_stack
 
 CLUSTER = "gcp:container/cluster:Cluster"

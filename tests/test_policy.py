@@ -27,9 +27,13 @@ from pulumi.runtime.config import set_all_config
 from offline import plan
 from offline.engine import SECRET_SIG, SECRET_VALUE, render
 from policy import offline as policy_offline
-from policy.rules import PACK_NAME, REGISTRY, UNKNOWN, PolicyResource, Rule, eks, gke, iam, platform, secrets
+from policy.rules import PACK_NAME, REGISTRY, UNKNOWN, PolicyResource, Rule, platform, secrets
 from policy.rules.base import CannotEvaluate, need, optional, present
 from stacks import loader
+from substrate.aws.policy import eks
+from substrate.aws.policy import iam as aws_iam
+from substrate.gcp.policy import gke
+from substrate.gcp.policy import iam as gcp_iam
 from tests.stack_fixtures import fixture_stack_names, render_stack, stack_arg, stack_raw
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +71,7 @@ def test_every_scanner_baseline_rule_names_the_id_it_codifies() -> None:
 def test_the_registry_lists_every_rule_the_rule_modules_define() -> None:
     defined = {
         value.id
-        for module in (gke, eks, secrets, iam, platform)
+        for module in (gke, gcp_iam, eks, aws_iam, secrets, platform)
         for value in vars(module).values()
         if isinstance(value, Rule)
     }

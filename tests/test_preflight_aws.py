@@ -20,11 +20,15 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from preflight import aws_account, aws_capacity, aws_dns, aws_eks, cli
-from preflight.aws_clients import AwsClients
+from preflight import cli
 from preflight.report import FAIL, PASS, Check, run_check
 from stacks import eks_versions, loader
 from stacks.schema import StackConfig
+from substrate.aws.preflight import account as aws_account
+from substrate.aws.preflight import capacity as aws_capacity
+from substrate.aws.preflight import dns as aws_dns
+from substrate.aws.preflight import eks as aws_eks
+from substrate.aws.preflight.clients import AwsClients
 from tests.preflight_aws_fakes import (
     ACCOUNT,
     DOMAIN,
@@ -319,8 +323,8 @@ def test_each_secret_must_exist_and_hold_a_value(
 
 
 def test_a_missing_container_says_pulumi_up_creates_it(cloud: Cloud) -> None:
-    from preflight.aws_secrets import SecretsManagerStore
     from preflight.secret_store import check_secret
+    from substrate.aws.preflight.secrets import SecretsManagerStore
 
     store = SecretsManagerStore(cloud.clients.secrets, "llm-full", REGION)
     outcome = check_secret(store, "hf-token", "aws-full", None)

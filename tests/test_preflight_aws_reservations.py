@@ -14,11 +14,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from preflight import aws_reservations, doctor
-from preflight.aws_clients import AwsClients
 from preflight.report import FAIL, PASS, Check, run_check
 from stacks import loader
 from stacks.schema import StackConfig
+from substrate.aws import preflight as doctor
+from substrate.aws.preflight import reservations as aws_reservations
+from substrate.aws.preflight.clients import AwsClients
 from tests.stack_fixtures import stack_raw
 
 CR = "cr-0123456789abcdef0"

@@ -20,7 +20,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from preflight import cli
-from preflight.aws_clients import AwsClients
+from substrate.aws.preflight.clients import AwsClients
 from tests.preflight_aws_fakes import NEEDED, SECRETS, raw_stack, resolver, stack_file
 from tests.stack_fixtures import fixture_stack_file, point_stacks_dir_at, stack_arg
 

@@ -1,8 +1,8 @@
 """`make doctor` on a GCP stack, over a fake GcpClient: pass, fail, and an unknown answer as a failure.
 
-The fake implements the seam in preflight/gcp.py with plain data; `errors` makes any method raise,
-standing in for PermissionDenied, a disabled API or a timeout. No network, no Google library. The
-stack is the fixture gcp-full (zones a-c, 8 x L4 on demand, 2 x 8 H100 on spot, four secrets).
+The fake implements the seam in substrate/gcp/preflight/client.py with plain data; `errors` makes any
+method raise, standing in for PermissionDenied, a disabled API or a timeout. No network, no Google
+library. The stack is the fixture gcp-full (zones a-c, 8 x L4 on demand, 2 x 8 H100 on spot, four secrets).
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 import yaml
 
-from preflight import cli, gcp_checks
+from preflight import cli
 from preflight.delegation import Resolver
-from preflight.gcp import GcpClient, GcpSecretStore, ManagedZone
 from preflight.report import FAIL, PASS, Check, run_check
 from preflight.secret_store import SecretState, check_secret
 from stacks import loader
 from stacks.accelerators import ACCELERATORS
 from stacks.schema import StackConfig
+from substrate.gcp.preflight import checks as gcp_checks
+from substrate.gcp.preflight.client import GcpClient, GcpSecretStore, ManagedZone
 from tests.preflight_gcp_fakes import DOMAIN, LINE, PARENT_NS, PROJECT, REGION, ZONE_NS, FakeGcp
 from tests.stack_fixtures import stack_arg, stack_raw
 

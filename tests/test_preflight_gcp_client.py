@@ -18,8 +18,8 @@ import pytest
 from google.api_core import exceptions
 from google.cloud import compute_v1, secretmanager, service_usage_v1
 
-from preflight.gcp import ManagedZone, Quota, Zone
-from preflight.gcp_client import GoogleClient
+from substrate.gcp.preflight.client import ManagedZone, Quota, Zone
+from substrate.gcp.preflight.google import GoogleClient
 
 PROJECT = "acme-llm-prod"
 

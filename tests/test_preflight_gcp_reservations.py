@@ -1,8 +1,8 @@
 """`make doctor` on the GCE reservations a GKE pool names: present, absent, mismatched machine or GPUs,
 outside the pool's zones, not ready, and unreadable (each unknown answer a FAIL).
 
-The fake seam (preflight/gcp.py) is extended here with `reservations.get` answers; the real client's
-mapping of Compute's Reservation is checked with the library client replaced. No network.
+The fake seam (substrate/gcp/preflight/client.py) is extended here with `reservations.get` answers; the
+real client's mapping of Compute's Reservation is checked with the library client replaced. No network.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ import yaml
 from google.api_core import exceptions
 from google.cloud import compute_v1
 
-from preflight import cli, gcp_reservations
-from preflight.gcp import Reservation
-from preflight.gcp_client import GoogleClient
+from preflight import cli
 from preflight.report import FAIL, PASS, Check, run_check
 from preflight.secret_store import SecretState
 from stacks import loader
 from stacks.schema import StackConfig
+from substrate.gcp.preflight import reservations as gcp_reservations
+from substrate.gcp.preflight.client import Reservation
+from substrate.gcp.preflight.google import GoogleClient
 from tests.preflight_gcp_fakes import LINE, PARENT_NS, REGION, FakeGcp
 from tests.stack_fixtures import stack_raw
 

@@ -18,12 +18,12 @@ import pytest
 from moto import mock_aws
 
 from preflight import cli, secret_values
-from preflight.aws_clients import AwsClients
-from preflight.aws_secrets import SecretsManagerStore
-from preflight.gcp import GcpSecretStore
 from preflight.report import FAIL, KEPT, NEEDS, SEEDED
 from preflight.secret_store import SecretState
 from preflight.seed import seed_one, seed_secrets
+from substrate.aws.preflight.clients import AwsClients
+from substrate.aws.preflight.secrets import SecretsManagerStore
+from substrate.gcp.preflight.client import GcpSecretStore
 from tests.preflight_aws_fakes import raw_stack, stack_file
 from tests.preflight_gcp_fakes import FakeGcp
 from tests.stack_fixtures import stack_arg, stack_raw

@@ -102,7 +102,7 @@ def test_secret_values_in_the_secret_manager_never_come_back_out(
     from moto import mock_aws
 
     from preflight import cli
-    from preflight.aws_clients import AwsClients
+    from substrate.aws.preflight.clients import AwsClients
 
     raw = stack_raw("aws-full")
     raw["gitops"] = raw["gitops"] | {"credentialsSecret": "argocd-repo-credentials"}

@@ -1,54 +1,28 @@
 """The rule registry: every mandatory rule of the llm-platform-baseline pack, in report order.
 
 Both adapters run exactly this table; the README's table and the tests are generated from / checked
-against it. A rule lives in the module of its concern (gke, eks, secrets, iam, platform).
+against it. Each registered cloud brings its own rules (its `policy` module's `RULES`, through the
+registry in clouds/), in registration order; then the rules every stack meets: no secret values in
+state (secrets) and the platform's own invariants (platform).
 """
 
 from __future__ import annotations
 
-from . import eks, gke, iam, platform, secrets
+from typing import TYPE_CHECKING, Any
+
+import clouds
+
+from . import platform, secrets
 from .base import UNKNOWN, CannotEvaluate, PolicyResource, Rule
 
 PACK_NAME = "llm-platform-baseline"
 
-REGISTRY: tuple[Rule, ...] = (
-    # GKE
-    gke.private_nodes,
-    gke.control_plane_restricted,
-    gke.shielded_nodes,
-    gke.secure_boot,
-    gke.integrity_monitoring,
-    gke.metadata_server,
-    gke.legacy_endpoints_disabled,
-    gke.legacy_abac_disabled,
-    gke.no_client_certificate,
-    gke.network_policy,
-    gke.vpc_native,
-    gke.logging_on,
-    gke.monitoring_on,
-    gke.release_channel,
-    gke.auto_repair,
-    gke.auto_upgrade,
-    gke.cos_image,
-    gke.no_default_service_account,
-    gke.secrets_encryption,
-    # EKS and EC2
-    eks.secrets_encryption,
-    eks.control_plane_logs,
-    eks.endpoint_restricted,
-    eks.supported_version,
-    eks.node_group_no_remote_access,
-    eks.imdsv2_required,
-    eks.imds_hop_limit,
-    eks.no_ssh_from_anywhere,
+NEUTRAL: tuple[Rule, ...] = (
     # No secret values in state
     secrets.no_secret_versions,
     secrets.no_ssm_secure_string,
     secrets.k8s_secret_no_credentials,
     secrets.helm_values_no_credentials,
-    # IAM
-    iam.aws_iam_no_wildcard_actions,
-    iam.gcp_iam_no_broad_project_roles,
     # The platform's own invariants
     platform.k8s_inside_bootstrap,
     platform.k8s_no_workloads,
@@ -57,6 +31,38 @@ REGISTRY: tuple[Rule, ...] = (
     platform.prod_deletion_protection,
 )
 
-BY_ID: dict[str, Rule] = {r.id: r for r in REGISTRY}
 
-__all__ = ["BY_ID", "PACK_NAME", "REGISTRY", "UNKNOWN", "CannotEvaluate", "PolicyResource", "Rule"]
+def registry() -> tuple[Rule, ...]:
+    """Every rule of the clouds registered now, then the neutral ones."""
+    own = tuple(rule for _, module in clouds.parts("policy") for rule in module.RULES)
+    return (*own, *NEUTRAL)
+
+
+if TYPE_CHECKING:
+    REGISTRY: tuple[Rule, ...]
+    BY_ID: dict[str, Rule]
+
+_PACK: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    # REGISTRY and BY_ID are taken on first use, once: a cloud's rule module imports this package's
+    # base first, so reading the clouds' rules while this package initializes would be circular.
+    if name in ("REGISTRY", "BY_ID"):
+        if not _PACK:
+            _PACK["REGISTRY"] = registry()
+            _PACK["BY_ID"] = {r.id: r for r in _PACK["REGISTRY"]}
+        return _PACK[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "BY_ID",
+    "PACK_NAME",
+    "REGISTRY",
+    "UNKNOWN",
+    "CannotEvaluate",
+    "PolicyResource",
+    "Rule",
+    "registry",
+]

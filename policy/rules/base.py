@@ -14,6 +14,7 @@ rule decides on is set explicitly by this program.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -152,9 +153,19 @@ class Rule:
 
 
 def rule(id_: str, description: str, maps_to: str = "", scope: Scope = "resource") -> Callable[[Check], Rule]:
-    """Declare a rule: `@rule("gke-private-nodes", "…", "CKV_GCP_64")` over `def check(r) -> list[str]`."""
+    """Declare a rule: `@rule("platform-no-x", "…", "CKV_ID")` over `def check(r) -> list[str]`."""
 
     def declare(check: Check) -> Rule:
         return Rule(id_, description, maps_to, check, scope)
 
     return declare
+
+
+def json_value(value: Any, field: str) -> Any:
+    """A policy document the provider takes as a JSON string (or already parsed); unparsable cannot pass."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        raise CannotEvaluate(field, "not JSON") from None

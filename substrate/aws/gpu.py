@@ -11,7 +11,7 @@ the same labels and taint: a managed node group at zero never scales from zero b
 
 Instance type: `aws.instanceTypes[pool]` when given (the schema keeps it in the accelerator's
 family), else the accelerator's EC2 instance for the count; an accelerator or count EC2 does not sell
-is a config error naming the pool (stacks/machines.py), raised before anything is registered.
+is a config error naming the pool (substrate/aws/offers.py), raised before anything is registered.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from stacks.machines import eks_instance
 from stacks.schema import GpuPool
 from substrate.aws.nodes import NodeGroupSpec, launch_template, node_group
+from substrate.aws.offers import eks_instance
 from substrate.component import Component
 from substrate.contract import ACCELERATOR_LABEL, GPU_TAINT_KEY, GPU_TAINT_VALUE, POOL_LABEL
 

@@ -15,8 +15,6 @@ import json
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks.clouds import SecretsAuth
-from stacks.existing_rules import store_auth
 from stacks.schema import StackConfig
 from substrate.component import Component
 from substrate.contract import (
@@ -32,6 +30,8 @@ from substrate.contract import (
     SubstrateContract,
     WorkloadIdentity,
 )
+from substrate.existing.config import SecretsAuth
+from substrate.existing.rules import store_auth
 from substrate.facts import cold_start_facts, gpu_facts
 from substrate.interface import ClusterAccess
 

@@ -36,7 +36,6 @@ import pulumi
 import pulumi_gcp as gcp
 
 from stacks.accelerators import accelerator
-from stacks.machines import gke_machine
 from stacks.schema import GpuPool, GpuSharing
 from substrate.component import Component
 from substrate.contract import (
@@ -49,6 +48,7 @@ from substrate.contract import (
     capacity_node_pools,
 )
 from substrate.gcp.nodes import autoscaled_pool_options, hardened_node_config
+from substrate.gcp.offers import gke_machine
 
 IMAGE_CACHE_MODE = "CONTAINER_IMAGE_CACHE"
 # The label key whose value names the reservation a SPECIFIC affinity consumes (pulumi_gcp 10.x docstring).

@@ -10,11 +10,11 @@ reserve the pool's instance type for Linux, and be of the kind the pool's option
 
 from __future__ import annotations
 
-from preflight.aws_account import planned_zones
-from preflight.aws_clients import AwsClients
 from preflight.report import Outcome, failed, passed
-from stacks.machines import eks_instance
 from stacks.schema import GpuPool, StackConfig
+from substrate.aws.offers import eks_instance
+from substrate.aws.preflight.account import planned_zones
+from substrate.aws.preflight.clients import AwsClients
 
 # capacity option -> the ReservationType it consumes (botocore ec2 model: default | capacity-block)
 RESERVATION_TYPES = {"reservation": "default", "capacity-block": "capacity-block"}

@@ -10,12 +10,12 @@ theirs). Free is `count - inUseCount`: what the pool gets before it falls back t
 
 from __future__ import annotations
 
-from preflight.gcp import GcpClient, Reservation
-from preflight.gcp_checks import machine_for, pool_zones
 from preflight.report import Outcome, failed, passed
 from stacks.accelerators import accelerator
-from stacks.machines import gke_machine_gpus
 from stacks.schema import GpuPool, StackConfig
+from substrate.gcp.offers import gke_machine_gpus
+from substrate.gcp.preflight.checks import machine_for, pool_zones
+from substrate.gcp.preflight.client import GcpClient, Reservation
 
 
 def _fits(found: Reservation, machine: str, gpus: tuple[tuple[str, int], ...]) -> bool:

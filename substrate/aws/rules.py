@@ -1,6 +1,6 @@
 """AWS's rules for the `aws` block, as pure functions: principals, instance types, capacity options.
 
-The block's validators call these; a later move into a per-cloud package takes this file whole.
+The block's validators (substrate/aws/config.py) call these. Pure: no Pulumi, no pydantic.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """GCP's rules for the `gcp` block, as pure functions: project ids, zones, machine types, capacity options.
 
-The block's validators call these; a later move into a per-cloud package takes this file whole.
+The block's validators (substrate/gcp/config.py) call these. Pure: no Pulumi, no pydantic.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .base import Key, PolicyResource, need, optional, present, rule, show
+from policy.rules.base import Key, PolicyResource, need, optional, present, rule, show
 
 CLUSTER = "gcp:container/cluster:Cluster"
 POOL = "gcp:container/nodePool:NodePool"

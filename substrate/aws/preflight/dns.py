@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from preflight.aws_clients import AwsClients
 from preflight.delegation import Resolver, delegated_to, delegation_possible
 from preflight.report import Outcome, failed
 from stacks.schema import StackConfig
+from substrate.aws.preflight.clients import AwsClients
 
 
 def public_zones(clients: AwsClients, domain: str) -> list[dict[str, Any]]:

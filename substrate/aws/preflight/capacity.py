@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from preflight.aws_account import planned_zones
-from preflight.aws_clients import AwsClients
 from preflight.report import Outcome, failed, passed
 from stacks.schema import StackConfig
+from substrate.aws.preflight.account import planned_zones
+from substrate.aws.preflight.clients import AwsClients
 
 # (quota family, spot) -> (Service Quotas code, quota name); values are vCPUs.
 EC2_VCPU_QUOTAS: dict[tuple[str, bool], tuple[str, str]] = {

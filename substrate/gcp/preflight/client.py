@@ -1,6 +1,6 @@
 """The seam between the GCP checks and Google's APIs: the few read calls they make, one project.
 
-`GcpClient` is what the checks need and nothing more; `preflight/gcp_client.py` implements it with
+`GcpClient` is what the checks need and nothing more; `substrate/gcp/preflight/google.py` implements it with
 Google's client libraries (imported lazily: tests and `make plan` need neither them nor credentials),
 and the tests implement it with a fake. No method returns a secret's payload: `secret_state` reads
 version metadata only, and `add_secret_version` writes without reading.

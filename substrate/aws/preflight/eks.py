@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from preflight.aws_clients import AwsClients
 from preflight.report import Outcome, failed, passed
 from stacks import eks_versions
 from stacks.schema import StackConfig
+from substrate.aws.preflight.clients import AwsClients
 
 # botocore's EKS model (2017-11-01), shape VersionStatus: UNSUPPORTED | STANDARD_SUPPORT | EXTENDED_SUPPORT.
 STANDARD_SUPPORT = "STANDARD_SUPPORT"

@@ -1,85 +1,29 @@
-"""The per-cloud blocks of a stack's config (`gcp`, `aws`, `existing`): only the `cloud`'s own is allowed."""
+"""The `existing` block of a stack's config, and every stack-wide rule that holds on an existing cluster.
+
+The schema validates `existing:` with `Block` and then runs `STACK_RULES` in order (the first with
+problems refuses the stack). Pure: pydantic and the stdlib only, no Pulumi.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from stacks import aws_rules, eks_versions, existing_rules, gcp_rules, text
+from stacks import capacity as capacity_rules
+from stacks import text
 from stacks.base import NAME, Model
+from substrate.existing import rules as existing_rules
+from substrate.existing.rules import capacity
 
+if TYPE_CHECKING:
+    from stacks.schema import StackConfig
 
-class GcpBlock(Model):
-    project: str
-    region: str = Field(pattern=r"^[a-z]+-[a-z]+[0-9]+$")
-    zones: list[str] | None = None
-    machine_types: dict[str, str] = Field(default_factory=dict)
-    system_machine_type: str = "e2-standard-4"
+__all__ = ["NAMESPACES", "STACK_RULES", "Block", "ExistingBlock", "SecretsAuth", "block", "capacity"]
 
-    _project = field_validator("project")(gcp_rules.project)
-    _system = field_validator("system_machine_type")(gcp_rules.system_machine)
-
-    @field_validator("machine_types")
-    @classmethod
-    def _named(cls, v: dict[str, str]) -> dict[str, str]:
-        for pool, machine in v.items():
-            text.token(machine, f"gcp.machineTypes.{pool}")
-        return v
-
-    @model_validator(mode="after")
-    def _zones_in_region(self) -> GcpBlock:
-        if self.zones is not None:
-            gcp_rules.zones(self.region, self.zones)
-        return self
-
-
-class AwsBlock(Model):
-    region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
-    availability_zones: int = Field(default=3, ge=2, le=6)
-    # Checked on the day the config is validated, the default included: a version out of standard
-    # support is refused rather than left for EKS to upgrade under `upgradePolicy: STANDARD`.
-    kubernetes_version: str = eks_versions.DEFAULT
-    admin_principals: list[str]
-    instance_types: dict[str, str] = Field(default_factory=dict)
-    system_instance_type: str = "m7i.xlarge"
-    # An EBS snapshot of a containerd image store with the serving images pre-pulled (GPU nodes mount it).
-    image_snapshot_id: str | None = Field(default=None, pattern=r"^snap-[0-9a-f]{8,17}$")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_version_is_checked_too(cls, data: Any) -> Any:
-        # Filled in as if written, so the default meets the same check under the key's own name.
-        if isinstance(data, dict) and not {"kubernetesVersion", "kubernetes_version"} & set(data):
-            return {**data, "kubernetesVersion": eks_versions.DEFAULT}
-        return data
-
-    @field_validator("kubernetes_version", mode="before")
-    @classmethod
-    def _quoted(cls, v: Any) -> Any:
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            raise ValueError(
-                f'{v!r} is a number: quote the version ("{eks_versions.DEFAULT}"); YAML reads 1.30 as 1.3'
-            )
-        return v
-
-    @field_validator("kubernetes_version")
-    @classmethod
-    def _in_standard_support(cls, v: str) -> str:
-        problem = eks_versions.CALENDAR.problem(v, eks_versions.today())
-        if problem:
-            raise ValueError(problem)
-        return v
-
-    _admins = field_validator("admin_principals")(aws_rules.principals)
-    _system = field_validator("system_instance_type")(aws_rules.system_instance)
-
-    @field_validator("instance_types")
-    @classmethod
-    def _named(cls, v: dict[str, str]) -> dict[str, str]:
-        for pool, instance in v.items():
-            text.token(instance, f"aws.instanceTypes.{pool}")
-        return v
+# An existing cluster brings no provider of its own (`kubernetes:` is every stack's).
+NAMESPACES: tuple[str, ...] = ()
 
 
 class StaticKeyRef(Model):
@@ -184,3 +128,24 @@ class ExistingBlock(Model):
         if found:
             raise ValueError("; ".join(found))
         return self
+
+
+Block = ExistingBlock
+
+
+def block(config: StackConfig) -> ExistingBlock:
+    """The stack's `existing` block, typed (the schema guarantees it on a `cloud: existing` stack)."""
+    found = config.cloud_block
+    assert isinstance(found, ExistingBlock), "cloud: existing stacks carry an existing block"
+    return found
+
+
+def _can_work(config: StackConfig) -> list[str]:
+    return existing_rules.stack_problems(block(config), [s.name for s in config.secrets])
+
+
+def _capacity(config: StackConfig) -> list[str]:
+    return capacity_rules.problems(config.gpu.pools, capacity)
+
+
+STACK_RULES: tuple[Callable[[StackConfig], list[str]], ...] = (_can_work, _capacity)

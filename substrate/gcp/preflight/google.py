@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from preflight.gcp import ManagedZone, Project, Quota, Reservation, Zone
 from preflight.secret_store import SecretState
+from substrate.gcp.preflight.client import ManagedZone, Project, Quota, Reservation, Zone
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 TIMEOUT = 30.0

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from policy.rules.base import (
+    UNKNOWN,
+    CannotEvaluate,
+    Key,
+    PolicyResource,
+    need,
+    optional,
+    present,
+    rule,
+    show,
+)
+
 # The EKS version table is the config schema's (stacks/eks-versions.yaml), read by a module that needs
 # only the standard library and PyYAML, both in the pack's own virtualenv; policy/__main__.py puts the
 # project root on the path, as it does for this package.
 from stacks import eks_versions
-
-from .base import UNKNOWN, CannotEvaluate, Key, PolicyResource, need, optional, present, rule, show
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from preflight.aws_clients import AwsClients
 from preflight.report import Outcome, failed, passed
 from stacks.schema import StackConfig
+from substrate.aws.preflight.clients import AwsClients
 
 # arn:aws:iam::ACCOUNT:role/PATH/NAME, arn:aws:iam::ACCOUNT:user/PATH/NAME,
 # arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION (an assumed-role ARN drops the role's path).

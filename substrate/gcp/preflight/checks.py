@@ -15,11 +15,11 @@ from collections import defaultdict
 from typing import Any
 
 from preflight.delegation import Resolver, delegated_to, delegation_possible
-from preflight.gcp import GcpClient
 from preflight.report import Outcome, failed, passed
-from stacks.machines import gke_machine
 from stacks.schema import GpuPool, StackConfig
 from substrate.gcp.apis import REQUIRED_APIS
+from substrate.gcp.offers import gke_machine
+from substrate.gcp.preflight.client import GcpClient
 
 # accelerator (stacks/accelerators.py) -> Compute's regional quota metric for on-demand GPUs.
 GPU_QUOTA_METRICS: dict[str, str] = {

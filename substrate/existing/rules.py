@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from stacks import text
 
 if TYPE_CHECKING:
-    from stacks.clouds import ExistingBlock, SecretsAuth
+    from substrate.existing.config import ExistingBlock, SecretsAuth
 
 CLOUD_BACKENDS = ("gcp-secret-manager", "aws-secrets-manager")
 # DNS providers that authenticate with a token or TSIG key, read from this `secrets` entry
