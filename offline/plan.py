@@ -5,8 +5,8 @@ checks before `pulumi up` (the cluster's version and endpoint, each GPU pool), t
 by boundary — substrate (cloud, Pulumi-owned) | bootstrap (the one Kubernetes-side component) — the
 contract that crosses it, and a summary. Then the policy pack's rules (policy/, the same ones
 `pulumi preview --policy-pack policy` runs) check every registration. Warnings (`== warnings ==`,
-JSON "warnings") never change the exit code: an EKS version with fewer than 90 days of standard
-support left is one.
+JSON "warnings") never change the exit code; each cloud brings its own (its config module's optional
+`warnings(config)`, found through the registry), such as a Kubernetes version near the end of support.
 
 Exit codes: 0 planned clean, 2 bad config (nothing planned; the message on stderr, no traceback),
 3 policy violation (the plan is printed), 1 internal error (a bug: one line on stderr, no traceback
@@ -24,11 +24,12 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+import clouds
 from offline import checklist
 from offline.engine import Registration, Rendering, is_secret, render
 from policy import offline as policy_offline
 from policy.offline import Violation, evaluate, report
-from stacks import eks_versions, loader, redaction
+from stacks import loader, redaction
 from stacks.schema import StackConfig
 
 BOUNDARIES = ("substrate", "bootstrap")
@@ -157,11 +158,9 @@ def to_text(rendering: Rendering, preview: bool = False) -> str:
 
 
 def warnings(config: StackConfig) -> list[str]:
-    """What deserves attention before it becomes an error; today, the EKS version's runway."""
-    if config.aws is None:
-        return []
-    found = eks_versions.CALENDAR.runway_warning(config.aws.kubernetes_version, eks_versions.today())
-    return [found] if found else []
+    """What deserves attention before it becomes an error: the stack's cloud says (none if it has no hook)."""
+    hook = getattr(clouds.part(config.cloud, "config"), "warnings", None)
+    return list(hook(config)) if hook is not None else []
 
 
 def warnings_text(found: list[str]) -> str:
@@ -192,7 +191,7 @@ def plan(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make plan", description=__doc__)
-    parser.add_argument("stack", help="stack name (gcp-full) or path to a stack file")
+    parser.add_argument("stack", help="stack name (NAME in stacks/Pulumi.NAME.yaml) or a stack file path")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--preview",

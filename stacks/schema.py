@@ -261,7 +261,8 @@ class StackConfig(Model):
         return self
 
     def __getattr__(self, name: str) -> Any:
-        # `config.<cloud>` reads the block of a registered cloud (None on another cloud's stack).
+        # `config.<cloud>` reads the block of a registered cloud (None on another cloud's stack). Only the
+        # clouds' preflight checks still read it; everything else asks `substrate.<cloud>.config.block`.
         if name in clouds.names():
             return self.cloud_block if self.cloud == name else None
         return super().__getattr__(name)  # type: ignore[misc]

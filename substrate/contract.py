@@ -18,15 +18,18 @@ from typing import Any, Literal
 
 import pulumi
 
+from substrate.contract_values import refusals
 from substrate.contract_wire import flat_keys, flatten, unflatten
 
 SCHEMA_VERSION = "v1"
 
 GpuStack = Literal["managed", "operator"]
-# Who installs the NVIDIA driver and container toolkit on GPU nodes.
-DriverOwner = Literal["gke", "image", "operator"]
-SecretsBackend = Literal["gcp-secret-manager", "aws-secrets-manager", "vault", "kubernetes"]
-DnsProvider = Literal["google", "aws", "rfc2136", "cloudflare", "none"]
+# Who installs the NVIDIA driver and container toolkit on GPU nodes, which secret manager External
+# Secrets reads, which external-dns provider: open vocabularies, the neutral values plus what each
+# registered cloud brings (contract_values), checked when a contract is built.
+DriverOwner = str
+SecretsBackend = str
+DnsProvider = str
 
 GPU_TAINT_KEY = "nvidia.com/gpu"
 GPU_TAINT_VALUE = "present"
@@ -35,8 +38,6 @@ POOL_LABEL = "llm-platform.io/gpu-pool"
 ACCELERATOR_LABEL = "llm-platform.io/accelerator"
 # The capacity option a GPU node was bought with (reservation, spot, on-demand, flex-start, capacity-block).
 CAPACITY_LABEL = "llm-platform.io/capacity"
-# GKE: a pod selecting a ComputeClass lands only on node pools labelled with the class's name.
-COMPUTE_CLASS_LABEL = "cloud.google.com/compute-class"
 # The seed names a pool's Karpenter NodePools `gpu-<pool>[-<option>]` (today's `gpu-<pool>` when single).
 KARPENTER_NODEPOOL_PREFIX = "gpu-"
 # The node label of the system pool every adapter builds (Argo CD and the controllers run there).
@@ -53,7 +54,7 @@ class ClusterFacts:
     cloud: str
     region: str
     name: str
-    # GCP project id, AWS account id; empty where the cluster belongs to no cloud account.
+    # The cloud account the cluster belongs to (project, account id); empty where there is none.
     account: pulumi.Input[str]
 
 
@@ -68,17 +69,21 @@ class GpuFacts:
     # Pools that run on spot capacity.
     spot_pools: tuple[str, ...]
     time_sharing: bool
-    # Containers per GPU when time-sharing is on (1 otherwise); EKS's device plugin needs the number.
+    # Containers per GPU when time-sharing is on (1 otherwise); a seed-configured device plugin needs it.
     time_sharing_replicas: int
     # Per pool, the capacity options tried in order: "pool=reservation|spot|on-demand".
     pool_capacity: tuple[str, ...] = ()
-    # Per pool, the node pools (GKE) or Karpenter NodePools (EKS) implementing each option, in the same
-    # order: "pool=l4-reservation|l4-spot|l4-on-demand"; empty where the platform builds no nodes.
+    # Per pool, the node pools or Karpenter NodePools implementing each option, in the same order:
+    # "pool=l4-reservation|l4-spot|l4-on-demand"; empty where the platform builds no nodes.
     pool_node_pools: tuple[str, ...] = ()
     # Per pool with reservations, what they consume: "pool=name|name" (GCE names, EC2 `cr-` ids).
     pool_reservations: tuple[str, ...] = ()
-    # The node label a serving pod selects its pool by, with the pool's name as the value: the
-    # ComputeClass label on GKE (the class then orders the options), the pool label elsewhere.
+    # Per pool, its ceiling: "pool=maxNodes" nodes and "pool=maxNodes x acceleratorsPerNode" physical GPUs,
+    # for a node provisioner that bounds each option itself (Karpenter's per-NodePool limits).
+    pool_max_nodes: tuple[str, ...] = ()
+    pool_max_gpus: tuple[str, ...] = ()
+    # The node label a serving pod selects its pool by, with the pool's name as the value: a cloud's
+    # own (a class label whose class orders the options) where it has one, the pool label elsewhere.
     pool_selector: str = POOL_LABEL
     taint_key: str = GPU_TAINT_KEY
     taint_value: str = GPU_TAINT_VALUE
@@ -99,7 +104,7 @@ def capacity_node_pools(pool: str, capacity: Sequence[str], prefix: str = "") ->
 
 @dataclass(frozen=True, kw_only=True)
 class NodeAutoscalerFacts:
-    """What adds GPU nodes from zero: GKE's cluster autoscaler, Karpenter (the seed installs it), or none."""
+    """What adds GPU nodes from zero: a cloud's cluster autoscaler, Karpenter (the seed's), or none."""
 
     kind: Literal["cluster-autoscaler", "karpenter", "none"]
     # Karpenter only (empty otherwise): where its controller runs and the cloud objects it uses.
@@ -115,7 +120,7 @@ class WorkloadIdentity:
 
     namespace: str
     service_account: str
-    # e.g. iam.gke.io/gcp-service-account; empty when the cloud binds the identity itself (EKS Pod Identity).
+    # The cloud's service-account annotation; empty when the cloud binds the identity itself (pod identity).
     annotation_key: str
     annotation_value: pulumi.Input[str]
 
@@ -123,7 +128,7 @@ class WorkloadIdentity:
 @dataclass(frozen=True, kw_only=True)
 class SecretsFacts:
     backend: SecretsBackend
-    # Where the backend lives: GCP project id, AWS region, Vault address.
+    # Where the backend lives: a cloud project or region, a Vault address, a namespace.
     location: pulumi.Input[str]
     prefix: str
     names: tuple[str, ...]
@@ -197,6 +202,15 @@ class SubstrateContract:
     registry: RegistryFacts
     cold_start: ColdStartFacts
     schema_version: str = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        refused = refusals(
+            backend=self.secrets.backend, dns_provider=self.dns.provider, driver_owner=self.gpu.driver_owner
+        )
+        if refused:
+            raise ValueError(
+                "the contract names values no registered cloud brings:\n  - " + "\n  - ".join(refused)
+            )
 
     def resolve(self) -> pulumi.Output[ResolvedContract]:
         """The contract with every output waited for, once."""

@@ -42,6 +42,8 @@ def gpu_facts(
         pool_capacity=tuple(f"{p.name}=" + "|".join(p.capacity) for p in gpu.pools),
         pool_node_pools=node_pools,
         pool_reservations=tuple(f"{p.name}=" + "|".join(p.reservations) for p in gpu.pools if p.reservations),
+        pool_max_nodes=tuple(f"{p.name}={p.max_nodes}" for p in gpu.pools),
+        pool_max_gpus=tuple(f"{p.name}={p.max_nodes * p.accelerators_per_node}" for p in gpu.pools),
         pool_selector=pool_selector,
         time_sharing=gpu.sharing is not None,
         time_sharing_replicas=gpu.sharing.max_shared_clients_per_gpu if gpu.sharing else 1,

@@ -18,6 +18,7 @@ import pytest
 from offline.engine import Registration, Rendering, render
 from stacks import eks_versions, loader
 from stacks.loader import ConfigError
+from substrate.aws import config as aws_config
 from substrate.aws import offers
 from tests.stack_fixtures import render_stack, stack_raw
 
@@ -64,13 +65,13 @@ def test_an_override_outside_the_accelerator_family_is_refused() -> None:
 def test_an_accelerator_count_ec2_does_not_sell_is_a_config_error_naming_the_pool() -> None:
     config = loader.validate(stack_raw("aws-full"))
     pools = [config.gpu.pools[0].model_copy(update={"accelerators_per_node": 2})]
-    (message,) = offers.problems(pools, config.aws)
+    (message,) = offers.problems(pools, aws_config.block(config))
     assert message.startswith(
         "gpu.pools[0]: nvidia-l4 x2 is not sold on EC2 (EC2 sells it 1, 4, 8 per machine)"
     )
     assert "aws.instanceTypes.l4" in message, "the error names the override that would fix it"
     mega = [config.gpu.pools[1].model_copy(update={"accelerator": "nvidia-h100-mega-80gb"})]
-    (message,) = offers.problems(mega, config.aws)
+    (message,) = offers.problems(mega, aws_config.block(config))
     assert "gpu.pools[0]: nvidia-h100-mega-80gb x8 is not sold on EC2 (EC2 does not sell it)" in message
 
 

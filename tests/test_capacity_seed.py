@@ -1,9 +1,10 @@
 """The scheduler side of the capacity options, rendered by real Helm from the contract a stack writes:
 GKE ComputeClasses (priorities in the pool's order, active migration, explicit whenUnsatisfiable, no
 auto-created node pools), Karpenter NodePools (weights descending in order, one capacity type per
-option, reservations only through the pool's own EC2NodeClass), serving's pool selector, and the fallback
-chain `make plan` prints. Shapes are checked against tests/fixtures/capacity_scheduler_facts.yaml
-(kubernetes-validate has no schema for these custom resources).
+option, reservations only through the pool's own EC2NodeClass, each limited to the pool's ceiling),
+serving's pool selector, and the fallback chain `make plan` prints. Shapes are checked against
+tests/fixtures/capacity_scheduler_facts.yaml and capacity_limits_facts.yaml (kubernetes-validate has no
+schema for these custom resources).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import helm_python
+import pytest
 import yaml
 
 from offline import checklist
@@ -292,3 +295,70 @@ def test_a_chain_step_the_plan_does_not_register_is_flagged() -> None:
     assert facts is not None
     chains = checklist.registered_chains(facts.chains, set())
     assert chains[0].steps[0].implemented_by == "l4: not registered"
+
+
+# ------------------------------------------------------------------------------- the pool's ceiling
+
+LIMITS = yaml.safe_load((Path(__file__).parent / "fixtures" / "capacity_limits_facts.yaml").read_text())
+
+
+def ceiling(pool: dict[str, Any], sharing: int) -> dict[str, str]:
+    """What Karpenter may count against one NodePool of `pool`: maxNodes nodes, and their GPUs as the
+    device plugin advertises them (each physical GPU `sharing` times when time-sliced)."""
+    nodes = pool.get("maxNodes", 1)
+    return {"nodes": str(nodes), "nvidia.com/gpu": str(nodes * pool.get("acceleratorsPerNode", 1) * sharing)}
+
+
+def test_every_eks_option_is_limited_to_its_pools_ceiling_rather_than_a_constant() -> None:
+    """Karpenter limits each NodePool on its own (fixture: limits_scope), so each option gets the
+    pool's whole ceiling: one option alone never passes maxNodes."""
+    assert LIMITS["karpenter"]["limits_scope"] == "nodepool"
+    sharing = (stack_raw("aws-serving")["gpu"].get("sharing") or {}).get("maxSharedClientsPerGpu", 1)
+    expected = {p["name"]: ceiling(p, sharing) for p in AWS_POOLS}
+    assert len({tuple(c.items()) for c in expected.values()}) == len(AWS_POOLS), "the fixture pools differ"
+    pools = objects(seed("aws-serving"), "NodePool")
+    for name, nodepool in pools.items():
+        owner = nodepool["spec"]["template"]["metadata"]["labels"]["llm-platform.io/gpu-pool"]
+        limits = nodepool["spec"]["limits"]
+        assert limits == expected[owner], f"{name}: limited to pool {owner}'s ceiling, got {limits}"
+        assert set(limits) <= set(LIMITS["karpenter"]["limit_keys"]), f"{name}: limits Karpenter counts"
+
+
+def test_an_unshared_pools_gpu_ceiling_is_max_nodes_times_gpus_per_node() -> None:
+    gpu = {k: v for k, v in stack_raw("aws-serving")["gpu"].items() if k != "sharing"}
+    gpu["pools"] = copy.deepcopy(AWS_POOLS)
+    rendering = render_stack("aws-serving", gpu=gpu)
+    secret = cluster_secret(rendering)
+    version = kube_version(rendering)
+    render = SeedRender("aws-serving", secret, version, render_applications("aws-serving", secret, version))
+    limits = objects(render, "NodePool")["gpu-h100-on-demand"]["spec"]["limits"]
+    assert limits == ceiling(AWS_POOLS[1], 1), "without time-slicing a GPU counts once"
+
+
+def test_the_contract_states_each_pools_node_and_gpu_ceiling() -> None:
+    gpu = {**stack_raw("aws-serving")["gpu"], "pools": copy.deepcopy(AWS_POOLS)}
+    contract = render_stack("aws-serving", gpu=gpu).outputs["contract"]
+    assert contract["gpu_pool_max_nodes"] == ",".join(f"{p['name']}={p['maxNodes']}" for p in AWS_POOLS)
+    assert contract["gpu_pool_max_gpus"] == ",".join(
+        f"{p['name']}={p['maxNodes'] * p.get('acceleratorsPerNode', 1)}" for p in AWS_POOLS
+    ), "physical GPUs: maxNodes x acceleratorsPerNode, whatever the sharing"
+
+
+def test_the_nodepool_chart_refuses_a_contract_without_a_pools_ceiling() -> None:
+    app = seed("aws-serving").app("karpenter-gpu-nodepools")
+    values = app.values()
+    (source,) = app.sources
+
+    def render(**gpu: str) -> None:
+        render_chart(
+            str(app.chart),
+            {**values, "gpu": {**values["gpu"], **gpu}},
+            release=source["helm"]["releaseName"],
+            namespace=app.application["spec"]["destination"]["namespace"],
+            kube_version=seed("aws-serving").kube_version,
+        )
+
+    with pytest.raises(helm_python.HelmError, match=r"gpu\.poolMaxNodes \(from the contract\) is empty"):
+        render(poolMaxNodes="")
+    with pytest.raises(helm_python.HelmError, match='pool "t4": the contract gives it no ceiling'):
+        render(poolMaxGpus="l4=16,h100=32")

@@ -4,16 +4,22 @@ Accepted: an ordered list of options, default [on-demand]; `spot: true` resolvin
 resolved tuple on the model, so nothing downstream re-derives it from `spot`. Refused, before anything
 is registered and naming the key: an unknown or repeated option, `spot` disagreeing with the list,
 `reservations` missing where an option consumes them or present where none does, a name the cloud
-would refuse, an option the stack's cloud cannot build, and any capacity on an existing cluster.
+would refuse, an option the stack's cloud cannot build, more reservations than one EC2NodeClass selects,
+a GKE pool named like a ComputeClass GKE reserves, and any capacity on an existing cluster.
+Upstream limits: tests/fixtures/capacity_limits_facts.yaml.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import yaml
 
 from stacks import loader
+from substrate.aws import rules as aws_rules
+from substrate.gcp import rules as gcp_rules
 from tests.config_mutations import Mutation, assert_refused, both, del_, set_
 from tests.stack_fixtures import stack_raw
 
@@ -22,6 +28,10 @@ CR = "cr-0123456789abcdef0"
 ALL_OPTIONS = "'reservation', 'spot', 'on-demand', 'flex-start' or 'capacity-block'"
 GKE_ALLOWS = "allowed on gcp: reservation, spot, on-demand, flex-start"
 EKS_ALLOWS = "allowed on aws: reservation, spot, on-demand, capacity-block"
+LIMITS = yaml.safe_load((Path(__file__).parent / "fixtures" / "capacity_limits_facts.yaml").read_text())
+TERMS_MAX = LIMITS["karpenter"]["reservation_terms_max"]
+# Distinct, well-formed ids: only their number is wrong.
+TOO_MANY_CRS = [f"cr-{i:017x}" for i in range(TERMS_MAX + 1)]
 
 
 class Case(NamedTuple):
@@ -189,6 +199,13 @@ CASES: list[Case] = [
         "gpu.pools[0]",
         f"reservation '{CR}' is listed twice",
     ),
+    Case(
+        "aws",
+        "more reservations than an EC2NodeClass selects",
+        _pool0(["reservation", "on-demand"], TOO_MANY_CRS),
+        "(stack)",
+        f"gpu.pools[0].reservations: {TERMS_MAX + 1} reservations; at most {TERMS_MAX} per pool",
+    ),
     # --- an existing cluster ---
     Case(
         "existing",
@@ -224,6 +241,38 @@ CASES: list[Case] = [
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.cloud}: {c.id}" for c in CASES])
 def test_each_bad_capacity_key_is_refused_before_anything_is_registered(case: Case) -> None:
     assert_refused(STACKS[case.cloud], case.mutation, case.key, case.allowed)
+
+
+@pytest.mark.parametrize(
+    "name", LIMITS["gke"]["built_in_compute_classes"] + [LIMITS["gke"]["default_compute_class"]]
+)
+def test_a_gke_pool_named_like_a_compute_class_gke_reserves_is_refused(name: str) -> None:
+    assert_refused(
+        "gcp-full",
+        set_("gpu.pools.1.name", name),
+        "(stack)",
+        f"gpu.pools[1].name: '{name}' is a ComputeClass name GKE reserves",
+    )
+
+
+def test_gcp_rules_name_every_compute_class_gke_reserves_and_only_those() -> None:
+    gke = LIMITS["gke"]
+    reserved = [*gke["built_in_compute_classes"], gke["default_compute_class"]]
+    assert sorted(gcp_rules.RESERVED_COMPUTE_CLASSES) == sorted(reserved), (
+        "the refused names are GKE's built-in classes and the cluster default's name, as documented"
+    )
+    found = gcp_rules.compute_class_names(["l4", *reserved, "autopilot-l4"])
+    assert [p.split(":")[0] for p in found] == [
+        f"gpu.pools[{i}].name" for i in range(1, len(reserved) + 1)
+    ], "each reserved name is refused under its pool's key; a name merely starting like one is not"
+    assert all("not allowed on gcp: autopilot, autopilot-spot, default" in p for p in found), found
+
+
+def test_aws_rules_accept_exactly_as_many_reservations_as_an_ec2nodeclass_selects() -> None:
+    assert aws_rules.RESERVATIONS_PER_POOL_MAX == TERMS_MAX, "the Karpenter CRD's maxItems"
+    assert aws_rules.capacity("gpu.pools[0]", ["reservation"], TOO_MANY_CRS[:TERMS_MAX]) == []
+    (problem,) = aws_rules.capacity("gpu.pools[0]", ["reservation"], TOO_MANY_CRS)
+    assert problem.startswith("gpu.pools[0].reservations: "), problem
 
 
 def test_the_catalog_covers_gcp_aws_and_existing_stacks() -> None:

@@ -20,6 +20,7 @@ import yaml
 
 from stacks import eks_versions, loader
 from stacks.eks_versions import CALENDAR, DEFAULT, RUNWAY_WARNING_DAYS
+from substrate.aws import config as aws_config
 from tests.stack_fixtures import stack_raw
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +35,7 @@ def row_of(version: str) -> eks_versions.EksVersion:
 
 
 def version_of(raw: dict[str, Any]) -> str:
-    aws = loader.validate(raw).aws
-    assert aws is not None
-    return aws.kubernetes_version
+    return aws_config.block(loader.validate(raw)).kubernetes_version
 
 
 def months_between(start: date, end: date) -> float:

@@ -20,6 +20,7 @@ import yaml
 
 from offline import plan
 from stacks import eks_versions, loader
+from substrate.aws import config as aws_config
 from tests.stack_fixtures import (
     fixture_stack_file,
     fixture_stack_names,
@@ -107,8 +108,7 @@ def _ends(version: str) -> date:
 def test_the_text_plan_warns_when_fewer_than_90_days_of_standard_support_remain(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    aws = loader.validate(stack_raw("aws-serving")).aws
-    assert aws is not None
+    aws = aws_config.block(loader.validate(stack_raw("aws-serving")))
     ends = _ends(aws.kubernetes_version)
     with eks_versions.as_of(date.fromordinal(ends.toordinal() - 60)):
         assert plan.main([stack_arg("aws-serving")]) == 0, "a warning does not fail the plan"
@@ -176,8 +176,7 @@ def test_the_text_plan_shows_the_eks_version_and_each_pools_capacity_type(
 ) -> None:
     assert plan.main([stack_arg("aws-full")]) == 0
     cluster = _section(capsys.readouterr().out, "cluster")
-    aws = loader.validate(stack_raw("aws-full")).aws
-    assert aws is not None
+    aws = aws_config.block(loader.validate(stack_raw("aws-full")))
     assert f"version:  EKS {aws.kubernetes_version} (standard support)" in cluster
     assert "endpoint: public, authorized networks: 203.0.113.0/24, 198.51.100.16/28" in cluster
     rows = {line.split()[0]: line.split() for line in cluster.splitlines()[5:]}

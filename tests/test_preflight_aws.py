@@ -24,6 +24,7 @@ from preflight import cli
 from preflight.report import FAIL, PASS, Check, run_check
 from stacks import eks_versions, loader
 from stacks.schema import StackConfig
+from substrate.aws import config as aws_config
 from substrate.aws.preflight import account as aws_account
 from substrate.aws.preflight import capacity as aws_capacity
 from substrate.aws.preflight import dns as aws_dns
@@ -48,9 +49,7 @@ def config_of(**overrides: Any) -> StackConfig:
 
 
 def stack_version() -> str:
-    aws = config_of().aws
-    assert aws is not None
-    return aws.kubernetes_version
+    return aws_config.block(config_of()).kubernetes_version
 
 
 @dataclass
@@ -137,7 +136,6 @@ def test_a_ready_stack_passes_every_check_and_exits_zero(
 
 def test_credentials_for_another_account_than_the_admins_fail(cloud: Cloud) -> None:
     config = config_of(aws={"adminPrincipals": ["arn:aws:iam::111122223333:role/platform-admins"]})
-    assert config.aws is not None
     outcome = aws_account.check_credentials(cloud.clients, config)
     assert outcome.status == FAIL
     assert "account 123456789012" in outcome.message and "111122223333" in outcome.message, (

@@ -60,7 +60,9 @@ def test_every_built_in_cloud_brings_every_part(name: str) -> None:
         f"{name}.config is complete"
     )
     bridge = clouds.part(name, "bridge")
-    assert {"ANNOTATIONS", "SECRET_STORES"} <= set(vars(bridge)), f"{name}.bridge is complete"
+    assert {"ANNOTATIONS", "SECRET_STORES", "DNS_PROVIDERS", "DRIVER_OWNERS"} <= set(vars(bridge)), (
+        f"{name}.bridge is complete"
+    )
     assert clouds.has_part(name, "preflight"), f"{name} says what preflight checks (or why it checks nothing)"
 
 

@@ -33,7 +33,8 @@ from bootstrap.cluster_secret import LABELLED_CONTRACT_KEYS, annotation_keys_add
 from bootstrap.layers import LAYER_ADDONS, LAYER_ROOTS, LAYERS, flag
 from bootstrap.secrets_root import eso_values
 from stacks.schema import ArgoCd, Cloud
-from substrate.contract import DriverOwner, GpuStack, ResolvedContract, StorageClass, contract_keys
+from substrate.contract import GpuStack, ResolvedContract, StorageClass, contract_keys
+from substrate.contract_values import driver_owners
 from tests.argocd_gotemplate import render_tree
 from tests.seed_render import (
     App,
@@ -572,7 +573,7 @@ def test_every_selector_label_is_one_the_bootstrap_sets_with_a_value_it_can_take
     values: dict[str, set[str]] = {
         "cloud": set(get_args(Cloud)),
         "gpu_stack": set(get_args(GpuStack)),
-        "gpu_driver_owner": set(get_args(DriverOwner)),
+        "gpu_driver_owner": set(driver_owners()),
     }
     assert set(LABELLED_CONTRACT_KEYS.values()) <= allowed
     for a in appsets():

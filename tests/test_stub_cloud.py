@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import clouds
+from offline import plan
 from offline.engine import Rendering, render
 from policy import offline as policy_offline
 from policy import rules
@@ -71,6 +72,13 @@ def test_the_stub_clouds_own_stack_rules_run(stub: clouds.Cloud) -> None:
     raw["gpu"]["pools"][0]["capacity"] = ["spot"]
     with pytest.raises(loader.ConfigError, match=r"gpu\.pools\[0\]\.capacity: allowed on stub"):
         loader.validate(raw)
+
+
+def test_the_plan_shows_the_stub_clouds_own_warnings_through_its_config_hook(stub: clouds.Cloud) -> None:
+    assert plan.warnings(loader.validate(stub_stack(region="stub-0"))) == ["stub.region stub-0: retiring"], (
+        "the plan asks the stack's cloud for its warnings"
+    )
+    assert plan.warnings(loader.validate(stub_stack())) == [], "a region with runway gets none"
 
 
 def test_once_unregistered_the_stub_is_an_unknown_cloud_naming_the_registered_ones() -> None:

@@ -21,6 +21,7 @@ from stacks.schema import StackConfig
 from substrate.aws.addons import AddonsArgs, BootAddons, WorkloadAddons
 from substrate.aws.cluster import ClusterArgs, EksCluster
 from substrate.aws.cluster_ref import ClusterRef
+from substrate.aws.config import block
 from substrate.aws.contract import eks_contract
 from substrate.aws.dns import DnsArgs, DnsZone
 from substrate.aws.encryption import EncryptionArgs, EncryptionKeys
@@ -62,8 +63,7 @@ def _tag(value: str) -> str:
 
 class EksSubstrate(Component):
     def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
-        assert config.aws is not None  # guaranteed by the schema for cloud: aws
-        a, cluster_name, protect = config.aws, config.cluster.name, config.protect
+        a, cluster_name, protect = block(config), config.cluster.name, config.protect
         prod = config.environment == "prod"
         # EKS-specific config errors surface here, before the first registration.
         gpu_instances = instance_types(config.gpu.pools, a.instance_types)

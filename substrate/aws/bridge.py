@@ -9,6 +9,9 @@ from typing import Any
 
 # GitOps Bridge annotation -> the contract key it copies.
 ANNOTATIONS = {"aws_region": "cluster_region", "aws_account_id": "cluster_account"}
+# The contract values EKS brings: external-dns's Route 53 provider (the image owns the driver, neutral).
+DNS_PROVIDERS = ("aws",)
+DRIVER_OWNERS: tuple[str, ...] = ()
 
 
 def _secrets_manager(location: str, auth: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from substrate.aws.rules import capacity
 if TYPE_CHECKING:
     from stacks.schema import StackConfig
 
-__all__ = ["NAMESPACES", "STACK_RULES", "AwsBlock", "Block", "block", "capacity"]
+__all__ = ["NAMESPACES", "STACK_RULES", "AwsBlock", "Block", "block", "capacity", "warnings"]
 
 # Provider config namespaces a stack file may carry for this cloud (`aws:region`).
 NAMESPACES = ("aws",)
@@ -98,3 +98,9 @@ STACK_RULES: tuple[Callable[[StackConfig], list[str]], ...] = (
     _capacity,
     stack_rules.control_plane_reachable,
 )
+
+
+def warnings(config: StackConfig) -> list[str]:
+    """What `make plan` points out without refusing: a version with under 90 days of standard support left."""
+    found = eks_versions.CALENDAR.runway_warning(block(config).kubernetes_version, eks_versions.today())
+    return [found] if found else []

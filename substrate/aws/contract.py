@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from stacks.schema import StackConfig
+from substrate.aws.config import block
 from substrate.aws.dns import DnsZone
 from substrate.aws.karpenter import NAMESPACE as KARPENTER_NAMESPACE
 from substrate.aws.karpenter import SERVICE_ACCOUNT as KARPENTER_SERVICE_ACCOUNT
@@ -33,8 +34,7 @@ def eks_contract(
     dns: DnsZone,
     registry: ModelRegistry,
 ) -> SubstrateContract:
-    assert config.aws is not None  # guaranteed by the schema for cloud: aws
-    a = config.aws
+    a = block(config)
     storage = storage_facts()
     return SubstrateContract(
         cluster=ClusterFacts(cloud="aws", region=a.region, name=config.cluster.name, account=account_id),

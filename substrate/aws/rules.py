@@ -49,6 +49,10 @@ def system_instance(value: str) -> str:
 # Capacity options an EKS GPU pool can be built with (stacks/capacity.py has the vocabulary).
 CAPACITY_OPTIONS = ("reservation", "spot", "on-demand", "capacity-block")
 CAPACITY_RESERVATION_ID = r"cr-[0-9a-f]{8,17}"
+# The seed gives each pool with reservations an EC2NodeClass whose `capacityReservationSelectorTerms`
+# hold one term per id; the CRD takes at most 30 (karpenter.k8s.aws_ec2nodeclasses.yaml, maxItems,
+# aws/karpenter-provider-aws v1.14.1).
+RESERVATIONS_PER_POOL_MAX = 30
 
 
 def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> list[str]:
@@ -65,4 +69,10 @@ def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> l
         for i, name in enumerate(reservations)
         if not text.matches(CAPACITY_RESERVATION_ID, name)
     ]
+    if len(reservations) > RESERVATIONS_PER_POOL_MAX:
+        found.append(
+            f"{key}.reservations: {len(reservations)} reservations; at most {RESERVATIONS_PER_POOL_MAX} "
+            "per pool (Karpenter's EC2NodeClass selects at most 30 capacity reservations): split the "
+            "pool, or drop reservations it does not need"
+        )
     return found

@@ -30,7 +30,7 @@ from substrate.contract import (
     SubstrateContract,
     WorkloadIdentity,
 )
-from substrate.existing.config import SecretsAuth
+from substrate.existing.config import SecretsAuth, block
 from substrate.existing.rules import store_auth
 from substrate.facts import cold_start_facts, gpu_facts
 from substrate.interface import ClusterAccess
@@ -53,8 +53,7 @@ def _auth_json(backend: str, auth: SecretsAuth | None) -> str:
 
 def existing_contract(config: StackConfig) -> SubstrateContract:
     """Every fact from config: an existing cluster has no resources of Pulumi's to read them from."""
-    assert config.existing is not None  # guaranteed by the schema for cloud: existing
-    e = config.existing
+    e = block(config)
     storage = storage_facts(e.storage_provisioner)
     return SubstrateContract(
         cluster=ClusterFacts(cloud="existing", region=e.region, name=config.cluster.name, account=""),
@@ -94,8 +93,7 @@ def existing_contract(config: StackConfig) -> SubstrateContract:
 class ExistingCluster(Component):
     def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("llm-platform:substrate:Existing", name, opts)
-        assert config.existing is not None  # guaranteed by the schema for cloud: existing
-        e = config.existing
+        e = block(config)
         provider = k8s.Provider(f"{name}-k8s", context=e.kubeconfig_context, opts=self.child())
         self.access = ClusterAccess(provider=provider, kubeconfig=None, substrate=self)
         self.contract = existing_contract(config)

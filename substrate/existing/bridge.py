@@ -1,7 +1,7 @@
-"""An existing cluster adds no GitOps Bridge annotation and no secret manager of its own.
+"""An existing cluster adds no GitOps Bridge annotation, secret manager, DNS provider or driver owner.
 
-Its `vault` and `kubernetes` backends are cloud-neutral (the bootstrap has them); a cloud secret
-manager it uses comes with that cloud's bridge.
+Its `vault` and `kubernetes` backends and its DNS providers are cloud-neutral (the core has them); a
+cloud secret manager or DNS provider it uses comes with that cloud's bridge.
 """
 
 from __future__ import annotations
@@ -11,3 +11,5 @@ from typing import Any
 
 ANNOTATIONS: dict[str, str] = {}
 SECRET_STORES: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
+DNS_PROVIDERS: tuple[str, ...] = ()
+DRIVER_OWNERS: tuple[str, ...] = ()

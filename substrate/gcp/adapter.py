@@ -18,6 +18,7 @@ from substrate.contract import (
 )
 from substrate.gcp.apis import ProjectApis
 from substrate.gcp.cluster import AuthorizedNetwork, ClusterArgs, GkeCluster
+from substrate.gcp.config import block
 from substrate.gcp.contract import gke_contract
 from substrate.gcp.dns import DnsArgs, DnsZone
 from substrate.gcp.encryption import EncryptionArgs, SecretsEncryptionKey
@@ -54,11 +55,10 @@ def check_zones_offered(project: str, region: str, zones: list[str] | None) -> N
 
 class GkeSubstrate(Component):
     def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
-        assert config.gcp is not None  # guaranteed by the schema for cloud: gcp
+        g, cluster_name, protect = block(config), config.cluster.name, config.protect
         # The one check that needs a cloud answer, asked before anything is registered.
-        check_zones_offered(config.gcp.project, config.gcp.region, config.gcp.zones)
+        check_zones_offered(g.project, g.region, g.zones)
         super().__init__("llm-platform:substrate:Gke", name, opts)
-        g, cluster_name, protect = config.gcp, config.cluster.name, config.protect
         labels = {"managed-by": "llm-platform", "stack": _label(pulumi.get_stack()), "cluster": cluster_name}
 
         # An explicit provider: the stack never depends on whatever gcloud happens to be configured for.

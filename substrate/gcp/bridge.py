@@ -9,6 +9,12 @@ from typing import Any
 
 # GitOps Bridge annotation -> the contract key it copies.
 ANNOTATIONS = {"gcp_region": "cluster_region", "gcp_project_id": "cluster_account"}
+# The contract values GKE brings: external-dns's Cloud DNS provider, and GKE installing the driver.
+DNS_PROVIDERS = ("google",)
+DRIVER_OWNERS = ("gke",)
+# A pod selecting a ComputeClass lands only on node pools labelled with the class's name: the
+# contract's pool selector on GKE.
+COMPUTE_CLASS_LABEL = "cloud.google.com/compute-class"
 
 
 def _secret_manager(location: str, auth: dict[str, Any]) -> dict[str, Any]:

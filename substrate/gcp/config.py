@@ -69,8 +69,13 @@ def _capacity(config: StackConfig) -> list[str]:
     return capacity_rules.problems(config.gpu.pools, capacity)
 
 
+def _compute_classes(config: StackConfig) -> list[str]:
+    return gcp_rules.compute_class_names([pool.name for pool in config.gpu.pools])
+
+
 STACK_RULES: tuple[Callable[[StackConfig], list[str]], ...] = (
     _machines,
     _capacity,
+    _compute_classes,
     stack_rules.control_plane_reachable,
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from stacks.schema import StackConfig
 from substrate.contract import (
-    COMPUTE_CLASS_LABEL,
     ClusterFacts,
     DnsFacts,
     NodeAutoscalerFacts,
@@ -13,6 +12,8 @@ from substrate.contract import (
     SubstrateContract,
 )
 from substrate.facts import cold_start_facts, gpu_facts
+from substrate.gcp.bridge import COMPUTE_CLASS_LABEL
+from substrate.gcp.config import block
 from substrate.gcp.dns import DnsZone
 from substrate.gcp.identity import KeylessIdentity
 from substrate.gcp.registry import ModelRegistry
@@ -27,8 +28,7 @@ def gke_contract(
     dns: DnsZone,
     registry: ModelRegistry,
 ) -> SubstrateContract:
-    assert config.gcp is not None  # guaranteed by the schema for cloud: gcp
-    g = config.gcp
+    g = block(config)
     storage = storage_facts()
     return SubstrateContract(
         cluster=ClusterFacts(cloud="gcp", region=g.region, name=config.cluster.name, account=g.project),

@@ -41,12 +41,12 @@ from substrate.component import Component
 from substrate.contract import (
     ACCELERATOR_LABEL,
     CAPACITY_LABEL,
-    COMPUTE_CLASS_LABEL,
     GPU_TAINT_KEY,
     GPU_TAINT_VALUE,
     POOL_LABEL,
     capacity_node_pools,
 )
+from substrate.gcp.bridge import COMPUTE_CLASS_LABEL
 from substrate.gcp.nodes import autoscaled_pool_options, hardened_node_config
 from substrate.gcp.offers import gke_machine
 

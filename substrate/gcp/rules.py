@@ -52,6 +52,26 @@ CAPACITY_OPTIONS = ("reservation", "spot", "on-demand", "flex-start")
 RESOURCE_NAME = r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?"
 
 
+# ComputeClass names GKE gives a meaning of its own. The seed names each pool's ComputeClass after the
+# pool, so a pool with one of these names would replace or shadow GKE's class. Built-in classes:
+# https://cloud.google.com/kubernetes-engine/docs/concepts/about-built-in-compute-classes (`autopilot`,
+# `autopilot-spot`); a class named `default` is the cluster's default for every pod that selects none:
+# https://cloud.google.com/kubernetes-engine/docs/how-to/run-pods-default-compute-classes (read
+# 2026-12-01). Autopilot's own classes (Balanced, Performance, Scale-Out, Accelerator) are capitalised
+# and cannot equal a pool name, which is lowercase.
+RESERVED_COMPUTE_CLASSES = ("autopilot", "autopilot-spot", "default")
+
+
+def compute_class_names(pools: Sequence[str]) -> list[str]:
+    """Why a pool's name cannot be its ComputeClass's name on GKE (one problem per such pool)."""
+    return [
+        f"gpu.pools[{i}].name: '{name}' is a ComputeClass name GKE reserves (its pool's ComputeClass is "
+        f"named after the pool); not allowed on gcp: {', '.join(RESERVED_COMPUTE_CLASSES)}"
+        for i, name in enumerate(pools)
+        if name in RESERVED_COMPUTE_CLASSES
+    ]
+
+
 def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> list[str]:
     """Why GKE cannot build the pool at `key` with these capacity options and reservations."""
     found = [

@@ -55,7 +55,7 @@ def stub_contract(config: StackConfig, block: Block, account: pulumi.Input[str])
         gpu=gpu_facts(config.gpu, stack="operator", driver_owner="operator"),
         node_autoscaler=NodeAutoscalerFacts(kind="none"),
         secrets=SecretsFacts(
-            backend="stub-secrets",  # type: ignore[arg-type]  # a backend the core's Literal does not list
+            backend="stub-secrets",
             location=block.region,
             prefix="",
             names=tuple(s.name for s in config.secrets),

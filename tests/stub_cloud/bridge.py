@@ -1,4 +1,4 @@
-"""The stub's bridge annotation and its secret manager (External Secrets' `fake` provider)."""
+"""The stub's bridge annotation, its secret manager (External Secrets' `fake` provider) and DNS provider."""
 
 from __future__ import annotations
 
@@ -12,3 +12,5 @@ def _fake(location: str, auth: dict[str, Any]) -> dict[str, Any]:
 
 
 SECRET_STORES = {"stub-secrets": _fake}
+DNS_PROVIDERS = ("stub-dns",)
+DRIVER_OWNERS: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""The `stub` block: a region and an account; only on-demand capacity."""
+"""The `stub` block: a region and an account; only on-demand capacity; a retiring region is warned of."""
 
 from __future__ import annotations
 
@@ -32,3 +32,9 @@ def _capacity(config: StackConfig) -> list[str]:
 
 
 STACK_RULES: tuple[Callable[[StackConfig], list[str]], ...] = (_capacity,)
+
+
+def warnings(config: StackConfig) -> list[str]:
+    """The plan's hook: a region the stub is retiring is pointed out, not refused."""
+    region = config.cloud_block.region if isinstance(config.cloud_block, Block) else ""
+    return [f"stub.region {region}: retiring"] if region == "stub-0" else []

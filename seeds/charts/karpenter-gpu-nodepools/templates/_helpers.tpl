@@ -14,7 +14,7 @@ app.kubernetes.io/part-of: llm-platform
 {{- range $k := list "clusterName" "nodeRole" -}}
 {{- if not (index $.Values $k) -}}{{- fail (printf "%s (from the contract) is empty" $k) -}}{{- end -}}
 {{- end -}}
-{{- range $k := list "pools" "accelerators" "poolAccelerators" "poolLabel" "acceleratorLabel" "taintKey" "poolCapacity" "poolNodePools" "capacityLabel" -}}
+{{- range $k := list "pools" "accelerators" "poolAccelerators" "poolLabel" "acceleratorLabel" "taintKey" "poolCapacity" "poolNodePools" "capacityLabel" "poolMaxNodes" "poolMaxGpus" -}}
 {{- if not (index $.Values.gpu $k) -}}{{- fail (printf "gpu.%s (from the contract) is empty" $k) -}}{{- end -}}
 {{- end -}}
 {{- end -}}
