@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import pulumi
 
-from substrate.contract_values import refusals
+from substrate.contract_values import check
 from substrate.contract_wire import flat_keys, flatten, unflatten
 
 SCHEMA_VERSION = "v1"
@@ -204,13 +204,9 @@ class SubstrateContract:
     schema_version: str = SCHEMA_VERSION
 
     def __post_init__(self) -> None:
-        refused = refusals(
+        check(
             backend=self.secrets.backend, dns_provider=self.dns.provider, driver_owner=self.gpu.driver_owner
         )
-        if refused:
-            raise ValueError(
-                "the contract names values no registered cloud brings:\n  - " + "\n  - ".join(refused)
-            )
 
     def resolve(self) -> pulumi.Output[ResolvedContract]:
         """The contract with every output waited for, once."""

@@ -37,15 +37,19 @@ def driver_owners() -> tuple[str, ...]:
     )
 
 
-def refusals(*, backend: str, dns_provider: str, driver_owner: str) -> list[str]:
-    """Why these values cannot cross in a contract (one line per value), or nothing."""
+def check(*, backend: str, dns_provider: str, driver_owner: str) -> None:
+    """Refuse values that cannot cross in a contract: one line per value, naming field and allowed values."""
     checks = (
         ("secrets.backend", backend, secrets_backends()),
         ("dns.provider", dns_provider, dns_providers()),
         ("gpu.driver_owner", driver_owner, driver_owners()),
     )
-    return [
+    refused = [
         f"{key}: '{value}' is not one the core or a registered cloud brings; allowed: {', '.join(allowed)}"
         for key, value, allowed in checks
         if value not in allowed
     ]
+    if refused:
+        raise ValueError(
+            "the contract names values no registered cloud brings:\n  - " + "\n  - ".join(refused)
+        )
