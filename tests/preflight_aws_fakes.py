@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import boto3
 import yaml
 
 from preflight.delegation import Resolver
@@ -17,6 +18,10 @@ from stacks import loader
 from tests.stack_fixtures import stack_raw
 
 REGION = "us-east-2"
+# One boto3 session for every moto test: moto resets boto3's default session each time a mock starts, and a
+# new session re-reads every service model from disk (~0.2 s a test); a kept session's clients still go
+# through moto (its hooks are botocore's built-in handlers) and see a fresh, empty account each time.
+SESSION = boto3.session.Session()
 ACCOUNT = "123456789012"  # moto's
 CALLER = f"arn:aws:iam::{ACCOUNT}:user/moto"
 DOMAIN = "llm.acme.example"

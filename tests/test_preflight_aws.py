@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import boto3
 import botocore.session
 import pytest
 from botocore.stub import Stubber
@@ -38,6 +37,7 @@ from tests.preflight_aws_fakes import (
     PARENT_NS,
     REGION,
     SECRETS,
+    SESSION,
     raw_stack,
     resolver,
     stack_file,
@@ -95,19 +95,19 @@ class Cloud:
 @pytest.fixture
 def cloud() -> Iterator[Cloud]:
     with mock_aws():
-        quotas = boto3.client("service-quotas", region_name=REGION)
+        quotas = SESSION.client("service-quotas", region_name=REGION)
         stubber = Stubber(quotas)
         stubber.activate()
-        eks = boto3.client("eks", region_name=REGION)
+        eks = SESSION.client("eks", region_name=REGION)
         eks_stub = Stubber(eks)
         eks_stub.activate()
         clients = AwsClients(
             region=REGION,
-            sts=boto3.client("sts", region_name=REGION),
-            ec2=boto3.client("ec2", region_name=REGION),
+            sts=SESSION.client("sts", region_name=REGION),
+            ec2=SESSION.client("ec2", region_name=REGION),
             quotas=quotas,
-            route53=boto3.client("route53", region_name=REGION),
-            secrets=boto3.client("secretsmanager", region_name=REGION),
+            route53=SESSION.client("route53", region_name=REGION),
+            secrets=SESSION.client("secretsmanager", region_name=REGION),
             eks=eks,
         )
         yield Cloud(clients, stubber, eks_stub)
@@ -188,7 +188,7 @@ def test_an_instance_type_the_region_does_not_sell_fails(cloud: Cloud) -> None:
 
 
 def test_an_instance_type_sold_only_outside_the_stacks_zones_fails(cloud: Cloud) -> None:
-    ec2 = boto3.client("ec2", region_name=REGION)
+    ec2 = SESSION.client("ec2", region_name=REGION)
     zones = [{"ZoneName": f"{REGION}{s}", "State": "available"} for s in "abc"]
     stub = Stubber(ec2)
     stub.add_response("describe_availability_zones", {"AvailabilityZones": zones})

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
@@ -20,6 +19,7 @@ from stacks.schema import StackConfig
 from substrate.aws import preflight as doctor
 from substrate.aws.preflight import reservations as aws_reservations
 from substrate.aws.preflight.clients import AwsClients
+from tests.preflight_aws_fakes import SESSION
 from tests.stack_fixtures import stack_raw
 
 CR = "cr-0123456789abcdef0"
@@ -59,7 +59,7 @@ def odcr(reservation_id: str = CR, **changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def ec2() -> Stubber:
-    client = boto3.client(
+    client = SESSION.client(
         "ec2", region_name=AWS_REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
     )
     stub = Stubber(client)

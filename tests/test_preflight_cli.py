@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 import yaml
 from botocore.stub import Stubber
@@ -21,7 +20,7 @@ from moto import mock_aws
 
 from preflight import cli
 from substrate.aws.preflight.clients import AwsClients
-from tests.preflight_aws_fakes import NEEDED, SECRETS, raw_stack, resolver, stack_file
+from tests.preflight_aws_fakes import NEEDED, SECRETS, SESSION, raw_stack, resolver, stack_file
 from tests.stack_fixtures import fixture_stack_file, point_stacks_dir_at, stack_arg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,17 +120,17 @@ def test_a_whole_doctor_and_seed_run_never_calls_get_secret_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with mock_aws():
-        secrets = boto3.client("secretsmanager", region_name="us-east-2")
+        secrets = SESSION.client("secretsmanager", region_name="us-east-2")
         for name in SECRETS:
             secrets.create_secret(Name=f"llm-full/{name}")
         operations: list[str] = []
         secrets.meta.events.register("before-call.*.*", lambda model, **_: operations.append(model.name))
-        quotas = boto3.client("service-quotas", region_name="us-east-2")
+        quotas = SESSION.client("service-quotas", region_name="us-east-2")
         stub = Stubber(quotas)
         for code, need in sorted(NEEDED.items()):
             stub.add_response("get_service_quota", {"Quota": {"QuotaCode": code, "Value": need}})
         stub.activate()
-        eks = boto3.client("eks", region_name="us-east-2")
+        eks = SESSION.client("eks", region_name="us-east-2")
         eks_stub = Stubber(eks)
         version = raw_stack()["aws"]["kubernetesVersion"]
         eks_stub.add_response(
@@ -141,10 +140,10 @@ def test_a_whole_doctor_and_seed_run_never_calls_get_secret_value(
         eks_stub.activate()
         clients = AwsClients(
             "us-east-2",
-            boto3.client("sts", region_name="us-east-2"),
-            boto3.client("ec2", region_name="us-east-2"),
+            SESSION.client("sts", region_name="us-east-2"),
+            SESSION.client("ec2", region_name="us-east-2"),
             quotas,
-            boto3.client("route53", region_name="us-east-2"),
+            SESSION.client("route53", region_name="us-east-2"),
             secrets,
             eks=eks,
         )

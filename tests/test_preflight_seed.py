@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
@@ -24,7 +23,7 @@ from preflight.seed import seed_one, seed_secrets
 from substrate.aws.preflight.clients import AwsClients
 from substrate.aws.preflight.secrets import SecretsManagerStore
 from substrate.gcp.preflight.client import GcpSecretStore
-from tests.preflight_aws_fakes import raw_stack, stack_file
+from tests.preflight_aws_fakes import SESSION, raw_stack, stack_file
 from tests.preflight_gcp_fakes import FakeGcp
 from tests.stack_fixtures import stack_arg, stack_raw
 
@@ -35,7 +34,7 @@ URL_SAFE = set(string.ascii_letters + string.digits + "-_")
 @pytest.fixture
 def clients() -> Iterator[AwsClients]:
     with mock_aws():
-        sm = boto3.client("secretsmanager", region_name=REGION)
+        sm = SESSION.client("secretsmanager", region_name=REGION)
         yield AwsClients(REGION, None, None, None, None, sm)
 
 

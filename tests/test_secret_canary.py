@@ -18,6 +18,7 @@ import pytest
 from offline import plan
 from offline.engine import Rendering, is_secret, render
 from stacks import loader
+from tests.preflight_aws_fakes import SESSION
 from tests.shipped_stacks import CREDENTIAL_OUTPUT
 from tests.stack_fixtures import fixture_stack_names, render_stack, stack_arg, stack_raw
 
@@ -97,7 +98,6 @@ def test_secret_values_in_the_secret_manager_never_come_back_out(
 ) -> None:
     """The canary as the value of every listed secret, the repo credential included: seed-secrets keeps
     them and prints none; the plan never sees them."""
-    import boto3
     import yaml
     from moto import mock_aws
 
@@ -109,7 +109,7 @@ def test_secret_values_in_the_secret_manager_never_come_back_out(
     stack = tmp_path / "Pulumi.canary.yaml"
     stack.write_text(yaml.safe_dump({"config": {f"{loader.PROJECT}:{k}": v for k, v in raw.items()}}))
     with mock_aws():
-        secrets = boto3.client("secretsmanager", region_name=raw["aws"]["region"])
+        secrets = SESSION.client("secretsmanager", region_name=raw["aws"]["region"])
         for entry in raw["secrets"]:
             value = json.dumps({"username": "x", "password": CANARY}) if "repo" in entry["name"] else CANARY
             secrets.create_secret(Name=f"llm-full/{entry['name']}", SecretString=value)
