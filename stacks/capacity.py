@@ -85,3 +85,28 @@ def problems(pools: Sequence[GpuPool], check: CloudCheck) -> list[str]:
     for i, pool in enumerate(pools):
         found += check(f"gpu.pools[{i}]", pool.capacity, pool.reservations)
     return found
+
+
+def cloud_refusals(
+    key: str,
+    options: Sequence[str],
+    reservations: Sequence[str],
+    *,
+    cloud: str,
+    allowed: Sequence[str],
+    reservation_pattern: str,
+    reservation_rule: str,
+) -> list[str]:
+    """A cloud's refusals of a pool's options and reservation names: options it cannot build, names it would
+    refuse. `cloud` names the builder in the message (e.g. "GKE builds; allowed on gcp")."""
+    found = [
+        f"{key}.capacity[{i}]: '{option}' is not a capacity option {cloud}: {', '.join(allowed)}"
+        for i, option in enumerate(options)
+        if option not in allowed
+    ]
+    found += [
+        f"{key}.reservations[{i}]: {text.shown(name)} is not {reservation_rule}"
+        for i, name in enumerate(reservations)
+        if not text.matches(reservation_pattern, name)
+    ]
+    return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from stacks import capacity as capacity_rules
 from stacks import text
 
 PRINCIPAL = r"arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}"
@@ -57,18 +58,16 @@ RESERVATIONS_PER_POOL_MAX = 30
 
 def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> list[str]:
     """Why EKS cannot build the pool at `key` with these capacity options and reservations."""
-    found = [
-        f"{key}.capacity[{i}]: '{option}' is not a capacity option EKS builds; allowed on aws: "
-        f"{', '.join(CAPACITY_OPTIONS)}"
-        for i, option in enumerate(options)
-        if option not in CAPACITY_OPTIONS
-    ]
-    found += [
-        f"{key}.reservations[{i}]: {text.shown(name)} is not an EC2 capacity reservation id "
-        "(cr- and 8 to 17 lowercase hex digits, e.g. cr-0123456789abcdef0); Capacity Blocks have one too"
-        for i, name in enumerate(reservations)
-        if not text.matches(CAPACITY_RESERVATION_ID, name)
-    ]
+    found = capacity_rules.cloud_refusals(
+        key,
+        options,
+        reservations,
+        cloud="EKS builds; allowed on aws",
+        allowed=CAPACITY_OPTIONS,
+        reservation_pattern=CAPACITY_RESERVATION_ID,
+        reservation_rule="an EC2 capacity reservation id (cr- and 8 to 17 lowercase hex digits, "
+        "e.g. cr-0123456789abcdef0); Capacity Blocks have one too",
+    )
     if len(reservations) > RESERVATIONS_PER_POOL_MAX:
         found.append(
             f"{key}.reservations: {len(reservations)} reservations; at most {RESERVATIONS_PER_POOL_MAX} "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from stacks import capacity as capacity_rules
 from stacks import text
 
 PROJECT_ID = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
@@ -74,16 +75,13 @@ def compute_class_names(pools: Sequence[str]) -> list[str]:
 
 def capacity(key: str, options: Sequence[str], reservations: Sequence[str]) -> list[str]:
     """Why GKE cannot build the pool at `key` with these capacity options and reservations."""
-    found = [
-        f"{key}.capacity[{i}]: '{option}' is not a capacity option GKE builds; allowed on gcp: "
-        f"{', '.join(CAPACITY_OPTIONS)}"
-        for i, option in enumerate(options)
-        if option not in CAPACITY_OPTIONS
-    ]
-    found += [
-        f"{key}.reservations[{i}]: {text.shown(name)} is not a Compute Engine reservation name: 1-63 "
-        "lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"
-        for i, name in enumerate(reservations)
-        if not text.matches(RESOURCE_NAME, name)
-    ]
-    return found
+    return capacity_rules.cloud_refusals(
+        key,
+        options,
+        reservations,
+        cloud="GKE builds; allowed on gcp",
+        allowed=CAPACITY_OPTIONS,
+        reservation_pattern=RESOURCE_NAME,
+        reservation_rule="a Compute Engine reservation name: 1-63 lowercase letters, digits and hyphens, "
+        "starting with a letter and not ending with a hyphen",
+    )
