@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
@@ -39,3 +39,13 @@ class Model(BaseModel):
                 if f.annotation is int and isinstance(data.get(key, data.get(name)), bool):
                     raise ValueError(f"{key} must be a whole number, not true/false")
         return data
+
+
+BlockT = TypeVar("BlockT", bound=Model)
+
+
+def typed_block(config: Any, kind: type[BlockT]) -> BlockT:
+    """A stack's cloud block as its cloud's model (the schema validated it with that model)."""
+    found = config.cloud_block
+    assert isinstance(found, kind), f"cloud: {config.cloud} stacks carry a {kind.__name__}"
+    return found

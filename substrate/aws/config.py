@@ -13,7 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from stacks import capacity as capacity_rules
 from stacks import eks_versions, stack_rules, text
-from stacks.base import Model
+from stacks.base import Model, typed_block
 from substrate.aws import offers
 from substrate.aws import rules as aws_rules
 from substrate.aws.rules import capacity
@@ -80,9 +80,7 @@ Block = AwsBlock
 
 def block(config: StackConfig) -> AwsBlock:
     """The stack's `aws` block, typed (the schema guarantees it on a `cloud: aws` stack)."""
-    found = config.cloud_block
-    assert isinstance(found, AwsBlock), "cloud: aws stacks carry an aws block"
-    return found
+    return typed_block(config, AwsBlock)
 
 
 def _machines(config: StackConfig) -> list[str]:

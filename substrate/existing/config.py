@@ -13,7 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from stacks import capacity as capacity_rules
 from stacks import text
-from stacks.base import NAME, Model
+from stacks.base import NAME, Model, typed_block
 from substrate.existing import rules as existing_rules
 from substrate.existing.rules import capacity
 
@@ -135,9 +135,7 @@ Block = ExistingBlock
 
 def block(config: StackConfig) -> ExistingBlock:
     """The stack's `existing` block, typed (the schema guarantees it on a `cloud: existing` stack)."""
-    found = config.cloud_block
-    assert isinstance(found, ExistingBlock), "cloud: existing stacks carry an existing block"
-    return found
+    return typed_block(config, ExistingBlock)
 
 
 def _can_work(config: StackConfig) -> list[str]:

@@ -13,7 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from stacks import capacity as capacity_rules
 from stacks import stack_rules, text
-from stacks.base import Model
+from stacks.base import Model, typed_block
 from substrate.gcp import offers
 from substrate.gcp import rules as gcp_rules
 from substrate.gcp.rules import capacity
@@ -56,9 +56,7 @@ Block = GcpBlock
 
 def block(config: StackConfig) -> GcpBlock:
     """The stack's `gcp` block, typed (the schema guarantees it on a `cloud: gcp` stack)."""
-    found = config.cloud_block
-    assert isinstance(found, GcpBlock), "cloud: gcp stacks carry a gcp block"
-    return found
+    return typed_block(config, GcpBlock)
 
 
 def _machines(config: StackConfig) -> list[str]:
